@@ -1,0 +1,40 @@
+package dev.rerank.model;
+
+import dev.rerank.kernels.Activations;
+import dev.rerank.kernels.MatMul;
+import dev.rerank.kernels.PackedMatrix;
+import dev.rerank.kernels.Parallel;
+
+/**
+ * RobertaClassificationHead: the hidden state of each sequence's first token ({@code <s>}, which
+ * attention has let see the whole pair) → dense → tanh → out_proj, giving one logit per label.
+ */
+final class ClassificationHead {
+    private final PackedMatrix dense;
+    private final PackedMatrix outProj;
+
+    ClassificationHead(PackedMatrix dense, PackedMatrix outProj) {
+        this.dense = dense;
+        this.outProj = outProj;
+    }
+
+    int labels() {
+        return outProj.out();
+    }
+
+    /** logits[s * labels + l] for every sequence of the batch. */
+    float[] forward(float[] hiddenStates, TokenBatch batch, Parallel parallel) {
+        int hidden = dense.in();
+        int n = batch.sequences();
+        float[] first = new float[n * hidden];
+        for (int s = 0; s < n; s++) {
+            System.arraycopy(hiddenStates, batch.start(s) * hidden, first, s * hidden, hidden);
+        }
+        float[] pooled = new float[n * hidden];
+        MatMul.multiply(first, n, dense, pooled, parallel);
+        Activations.tanh(pooled, 0, pooled.length);
+        float[] logits = new float[n * outProj.out()];
+        MatMul.multiply(pooled, n, outProj, logits, parallel);
+        return logits;
+    }
+}

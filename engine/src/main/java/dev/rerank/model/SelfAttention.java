@@ -1,0 +1,47 @@
+package dev.rerank.model;
+
+import dev.rerank.kernels.Attention;
+import dev.rerank.kernels.MatMul;
+import dev.rerank.kernels.PackedMatrix;
+import dev.rerank.kernels.Parallel;
+
+/**
+ * Multi-head self-attention: project to queries, keys and values (one fused matrix multiply),
+ * attend within each sequence and head, then project the concatenated heads back.
+ */
+final class SelfAttention {
+    private final PackedMatrix queryKeyValue;
+    private final PackedMatrix output;
+    private final int hidden;
+    private final int heads;
+    private final int headSize;
+
+    SelfAttention(PackedMatrix queryKeyValue, PackedMatrix output, int heads) {
+        this.queryKeyValue = queryKeyValue;
+        this.output = output;
+        this.hidden = output.out();
+        this.heads = heads;
+        this.headSize = hidden / heads;
+    }
+
+    /** ws.attentionOut = Attention(x) · W_o + b_o for every token of the batch. */
+    void forward(float[] x, TokenBatch batch, Workspace ws, Parallel parallel) {
+        int tokens = batch.tokens();
+        MatMul.multiply(x, tokens, queryKeyValue, ws.qkv, parallel);
+        int tasks = batch.sequences() * heads;
+        // Each worker takes a contiguous share of (sequence, head) tasks and its own scratch.
+        parallel.forRange(parallel.threads(), (from, to) -> {
+            for (int worker = from; worker < to; worker++) {
+                float[] scratch = ws.attentionScratch[worker];
+                int first = (int) ((long) tasks * worker / parallel.threads());
+                int last = (int) ((long) tasks * (worker + 1) / parallel.threads());
+                for (int t = first; t < last; t++) {
+                    int s = t / heads;
+                    Attention.head(ws.qkv, batch.start(s), batch.length(s), hidden, t % heads, headSize,
+                            ws.context, scratch);
+                }
+            }
+        });
+        MatMul.multiply(ws.context, tokens, output, ws.attentionOut, parallel);
+    }
+}

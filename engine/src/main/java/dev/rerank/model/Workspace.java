@@ -1,0 +1,45 @@
+package dev.rerank.model;
+
+/**
+ * The activation buffers of one forward pass, sized for a token count and reused from call to call
+ * (fresh arrays every call would cost page faults and GC time on every batch). One caller at a time.
+ */
+public final class Workspace {
+    final int hidden;
+    final int intermediate;
+    int capacity;
+    int scratchCapacity;
+    float[] hiddenStates = new float[0];
+    float[] qkv = new float[0];
+    float[] context = new float[0];
+    float[] attentionOut = new float[0];
+    float[] intermediateOut = new float[0];
+    float[][] attentionScratch;
+
+    Workspace(int hidden, int intermediate, int workers) {
+        this.hidden = hidden;
+        this.intermediate = intermediate;
+        this.attentionScratch = new float[workers][0];
+    }
+
+    /** Makes room for {@code tokens} tokens in sequences up to {@code longest} long. */
+    void ensure(int tokens, int longest, int headSize) {
+        if (tokens > capacity) {
+            // Grow with headroom so a slightly larger batch does not reallocate everything.
+            int n = Math.max(tokens, capacity + capacity / 2);
+            hiddenStates = new float[n * hidden];
+            qkv = new float[n * 3 * hidden];
+            context = new float[n * hidden];
+            attentionOut = new float[n * hidden];
+            intermediateOut = new float[n * intermediate];
+            capacity = n;
+        }
+        int scratch = dev.rerank.kernels.Attention.scratchSize(longest, headSize);
+        if (scratch > scratchCapacity) {
+            for (int w = 0; w < attentionScratch.length; w++) {
+                attentionScratch[w] = new float[scratch];
+            }
+            scratchCapacity = scratch;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.rerank.weights;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** A checkpoint split over several safetensors files, tied together by {@code model.safetensors.index.json}. */
+public final class ShardedSafetensors implements WeightSource {
+    private final Path index;
+    private final Map<String, Safetensors> shardOf;
+    private final Map<String, Safetensors> shards;
+
+    private ShardedSafetensors(Path index, Map<String, Safetensors> shardOf, Map<String, Safetensors> shards) {
+        this.index = index;
+        this.shardOf = shardOf;
+        this.shards = shards;
+    }
+
+    public static ShardedSafetensors open(Path index) {
+        JsonObject weightMap;
+        try {
+            JsonElement root = JsonParser.parseString(Files.readString(index));
+            JsonElement map = root.isJsonObject() ? root.getAsJsonObject().get("weight_map") : null;
+            if (map == null || !map.isJsonObject()) {
+                throw new WeightsException(index + ": no \"weight_map\" object");
+            }
+            weightMap = map.getAsJsonObject();
+        } catch (NoSuchFileException e) {
+            throw new WeightsException("weights index not found: " + index);
+        } catch (IOException e) {
+            throw new WeightsException("cannot read " + index + ": " + e.getMessage(), e);
+        } catch (JsonParseException e) {
+            throw new WeightsException(index + ": invalid JSON");
+        }
+        Map<String, Safetensors> shards = new LinkedHashMap<>();
+        Map<String, Safetensors> shardOf = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, JsonElement> e : weightMap.entrySet()) {
+                String file = e.getValue().getAsString();
+                if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
+                    throw new WeightsException(index + ": shard name " + file + " must be a plain file name");
+                }
+                Safetensors shard = shards.computeIfAbsent(file, f -> Safetensors.open(index.resolveSibling(f)));
+                if (shard.info(e.getKey()) == null) {
+                    throw new WeightsException(index + ": tensor " + e.getKey() + " is mapped to " + file
+                            + ", which does not contain it");
+                }
+                shardOf.put(e.getKey(), shard);
+            }
+        } catch (RuntimeException e) {
+            shards.values().forEach(Safetensors::close);
+            throw e;
+        }
+        return new ShardedSafetensors(index, shardOf, shards);
+    }
+
+    @Override
+    public TensorInfo info(String name) {
+        Safetensors s = shardOf.get(name);
+        return s == null ? null : s.info(name);
+    }
+
+    @Override
+    public Set<String> names() {
+        return shardOf.keySet();
+    }
+
+    @Override
+    public void read(String name, long from, float[] dst, int dstOffset, int count) {
+        Safetensors s = shardOf.get(name);
+        if (s == null) {
+            throw new WeightsException(index + ": no tensor named " + name);
+        }
+        s.read(name, from, dst, dstOffset, count);
+    }
+
+    @Override
+    public String description() {
+        return index.toString();
+    }
+
+    @Override
+    public void close() {
+        shards.values().forEach(Safetensors::close);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.rerank;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.rerank.kernels.Parallel;
+import dev.rerank.model.Roberta;
+import dev.rerank.model.RobertaConfig;
+import dev.rerank.model.TokenBatch;
+import dev.rerank.tokenizer.Tokenizer;
+import dev.rerank.weights.ModelWeights;
+import dev.rerank.weights.WeightSource;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine against the float64 reference logits and hidden states of every golden model file.
+ * Tolerance 1e-4 absolute, as the golden README states for a float32 engine; each test prints the
+ * largest difference it saw.
+ */
+class GoldenModelTest {
+    private static final double TOLERANCE = 1e-4;
+    private static Parallel parallel;
+    private static Tokenizer tokenizer;
+
+    @BeforeAll
+    static void setUp() {
+        parallel = new Parallel(2);
+        tokenizer = Tokenizer.load(TestData.file("roberta-base-tokenizer"));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        parallel.close();
+    }
+
+    @Test
+    void tinyFloat32() {
+        check("model-tiny.json", "models/tiny-roberta");
+    }
+
+    @Test
+    void tinyBfloat16() {
+        check("model-tiny-bfloat16.json", "models/tiny-roberta-bfloat16");
+    }
+
+    @Test
+    void tinyFloat16() {
+        check("model-tiny-float16.json", "models/tiny-roberta-float16");
+    }
+
+    @Test
+    void tinyNliProbabilities() {
+        check("model-tiny-nli.json", null);
+    }
+
+    @Test
+    void distilrobertaShapeSynthetic() {
+        check("model-distilroberta-shape.json", null);
+    }
+
+    private static void check(String goldenFile, String modelDir) {
+        JsonObject golden = Golden.read(goldenFile);
+        RobertaConfig config = modelDir == null ? Golden.config(golden)
+                : RobertaConfig.load(TestData.file(modelDir).resolve("config.json"));
+        Roberta model;
+        try (WeightSource weights = modelDir == null ? Golden.synthetic(golden) : ModelWeights.open(TestData.file(modelDir))) {
+            model = Roberta.load(config, weights);
+        }
+        int maxLength = golden.has("max_length") ? golden.get("max_length").getAsInt() : 512;
+        JsonArray pairs = golden.getAsJsonArray("pairs");
+        List<int[]> sequences = new ArrayList<>();
+        double worstLogit = 0;
+        double worstOutput = 0;
+        for (JsonElement e : pairs) {
+            JsonObject p = e.getAsJsonObject();
+            int[] ids = Golden.ints(p.getAsJsonArray("input_ids"));
+            assertArrayEquals(ids, tokenizer.encodePair(p.get("a").getAsString(), p.get("b").getAsString(), maxLength,
+                    dev.rerank.tokenizer.Truncation.LONGEST_FIRST).ids(), "tokenizer disagrees with input_ids");
+            sequences.add(ids);
+        }
+        // All pairs in one batch (no padding), then pair 0 alone with the hidden-state probe.
+        float[][] logits = model.forward(TokenBatch.of(sequences.toArray(int[][]::new)), model.newWorkspace(2), parallel, null);
+        for (int i = 0; i < pairs.size(); i++) {
+            JsonObject p = pairs.get(i).getAsJsonObject();
+            double[] want = Golden.doubles(p.getAsJsonArray("logits"));
+            assertEquals(want.length, logits[i].length);
+            for (int l = 0; l < want.length; l++) {
+                worstLogit = Math.max(worstLogit, Math.abs(want[l] - logits[i][l]));
+            }
+            if (p.has("score")) {
+                double score = 1 / (1 + Math.exp(-logits[i][0]));
+                worstOutput = Math.max(worstOutput, Math.abs(score - p.get("score").getAsDouble()));
+            }
+            if (p.has("probabilities")) {
+                double[] probs = softmax(logits[i]);
+                double[] wantProbs = Golden.doubles(p.getAsJsonArray("probabilities"));
+                for (int l = 0; l < probs.length; l++) {
+                    worstOutput = Math.max(worstOutput, Math.abs(probs[l] - wantProbs[l]));
+                }
+            }
+        }
+        double worstHidden = probe(model, golden, sequences.get(0));
+        System.out.printf("%s: %d pairs, max |logit diff| %.2e, max |score/prob diff| %.2e, max |hidden diff| %.2e%n",
+                goldenFile, pairs.size(), worstLogit, worstOutput, worstHidden);
+        assertTrue(worstLogit <= TOLERANCE, goldenFile + ": logit differs by " + worstLogit);
+        assertTrue(worstOutput <= TOLERANCE, goldenFile + ": score differs by " + worstOutput);
+        assertTrue(worstHidden <= TOLERANCE, goldenFile + ": hidden state differs by " + worstHidden);
+    }
+
+    /** Largest difference to the probe's hidden states (all values, or first8 + mean + std). */
+    private static double probe(Roberta model, JsonObject golden, int[] ids) {
+        JsonObject probe = golden.getAsJsonObject("probe");
+        if (probe == null) {
+            return 0;
+        }
+        double[] worst = {0};
+        model.forward(TokenBatch.of(ids), model.newWorkspace(2), parallel, (layer, states, tokens, hidden) -> {
+            if (probe.has("hidden_states")) {
+                JsonArray layerStates = probe.getAsJsonArray("hidden_states").get(layer).getAsJsonArray();
+                for (int t = 0; t < tokens; t++) {
+                    double[] want = Golden.doubles(layerStates.get(t).getAsJsonArray());
+                    for (int i = 0; i < hidden; i++) {
+                        worst[0] = Math.max(worst[0], Math.abs(want[i] - states[t * hidden + i]));
+                    }
+                }
+            } else {
+                JsonArray first8 = probe.getAsJsonArray("first8").get(layer).getAsJsonArray();
+                JsonArray means = probe.getAsJsonArray("mean").get(layer).getAsJsonArray();
+                JsonArray stds = probe.getAsJsonArray("std").get(layer).getAsJsonArray();
+                for (int t = 0; t < tokens; t++) {
+                    double[] want = Golden.doubles(first8.get(t).getAsJsonArray());
+                    for (int i = 0; i < want.length; i++) {
+                        worst[0] = Math.max(worst[0], Math.abs(want[i] - states[t * hidden + i]));
+                    }
+                    double mean = 0;
+                    for (int i = 0; i < hidden; i++) {
+                        mean += states[t * hidden + i];
+                    }
+                    mean /= hidden;
+                    double var = 0;
+                    for (int i = 0; i < hidden; i++) {
+                        double d = states[t * hidden + i] - mean;
+                        var += d * d;
+                    }
+                    worst[0] = Math.max(worst[0], Math.abs(mean - means.get(t).getAsDouble()));
+                    worst[0] = Math.max(worst[0], Math.abs(Math.sqrt(var / hidden) - stds.get(t).getAsDouble()));
+                }
+            }
+        });
+        return worst[0];
+    }
+
+    private static double[] softmax(float[] z) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : z) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        double[] e = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            e[i] = Math.exp(z[i] - max);
+            sum += e[i];
+        }
+        for (int i = 0; i < z.length; i++) {
+            e[i] /= sum;
+        }
+        return e;
+    }
+}

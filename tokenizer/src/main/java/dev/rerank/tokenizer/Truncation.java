@@ -1,0 +1,68 @@
+package dev.rerank.tokenizer;
+
+/** How a pair is shortened to fit {@code max_length}, with the Hugging Face tokenizers' rules. */
+public enum Truncation {
+    /** Shorten the longer text first; when both are long, they share the room equally. */
+    LONGEST_FIRST,
+    /** Only ever shorten the first text. */
+    ONLY_FIRST,
+    /** Only ever shorten the second text. */
+    ONLY_SECOND;
+
+    /** Parses {@code longest_first}, {@code only_first} or {@code only_second}. */
+    public static Truncation parse(String name) {
+        for (Truncation t : values()) {
+            if (t.name().equalsIgnoreCase(name)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException(
+                "unknown truncation strategy '" + name + "': use longest_first, only_first or only_second");
+    }
+
+    /**
+     * The lengths {first, second} to keep so that both fit in {@code room} tokens (the special
+     * tokens already subtracted). This is not "drop one token at a time from the longer": when
+     * both are longer than half the room, each gets half (the second one the odd token).
+     */
+    int[] keep(int first, int second, int room) {
+        if (first + second <= room) {
+            return new int[] {first, second};
+        }
+        int toRemove = first + second - room;
+        return switch (this) {
+            case LONGEST_FIRST -> {
+                boolean swap = first > second;
+                int n1 = Math.min(first, second);
+                int n2;
+                if (n1 > room) {
+                    n2 = n1;
+                } else {
+                    n2 = Math.max(n1, room - n1);
+                }
+                if (n1 + n2 > room) {
+                    n1 = room / 2;
+                    n2 = n1 + room % 2;
+                }
+                yield swap ? new int[] {n2, n1} : new int[] {n1, n2};
+            }
+            case ONLY_FIRST -> {
+                if (first <= toRemove) {
+                    throw tooShort("first", first, toRemove);
+                }
+                yield new int[] {first - toRemove, second};
+            }
+            case ONLY_SECOND -> {
+                if (second <= toRemove) {
+                    throw tooShort("second", second, toRemove);
+                }
+                yield new int[] {first, second - toRemove};
+            }
+        };
+    }
+
+    private static TokenizerException tooShort(String which, int length, int toRemove) {
+        return new TokenizerException("truncation only_" + which + ": the " + which + " text has " + length
+                + " tokens, too few to remove the " + toRemove + " needed to fit max_length");
+    }
+}
