@@ -1,7 +1,6 @@
 package dev.rerank.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** y = (x - mean) / √(var + eps) · γ + β over each row, with the population variance. */
 public final class LayerNorm {
@@ -41,7 +40,7 @@ public final class LayerNorm {
         for (; i < upper; i += len) {
             sumV = sumV.add(FloatVector.fromArray(s, x, off + i));
         }
-        float sum = sumV.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(sumV);
         for (; i < dim; i++) {
             sum += x[off + i];
         }
@@ -52,7 +51,7 @@ public final class LayerNorm {
             FloatVector d = FloatVector.fromArray(s, x, off + i).sub(mean);
             sqV = d.fma(d, sqV);
         }
-        float sq = sqV.reduceLanes(VectorOperators.ADD);
+        float sq = VectorMath.sum(sqV);
         for (; i < dim; i++) {
             float d = x[off + i] - mean;
             sq += d * d;

@@ -34,7 +34,7 @@ public final class Softmax {
             e.intoArray(x, i, m);
             sumV = sumV.add(e, m);
         }
-        float inv = 1f / sumV.reduceLanes(VectorOperators.ADD);
+        float inv = 1f / VectorMath.sum(sumV);
         for (i = from; i < upper; i += len) {
             FloatVector.fromArray(s, x, i).mul(inv).intoArray(x, i);
         }

@@ -22,6 +22,20 @@ final class VectorMath {
 
     private VectorMath() {}
 
+    /**
+     * The sum of the lanes, added in lane order. reduceLanes(ADD) is not used because its order
+     * differs between the JIT intrinsic (a tree) and the interpreter (a loop), so a result would
+     * change by an ulp once a method got compiled — and callers are promised identical results.
+     */
+    static float sum(FloatVector v) {
+        float[] lanes = v.toArray();
+        float s = 0f;
+        for (float lane : lanes) {
+            s += lane;
+        }
+        return s;
+    }
+
     /** e^x within ~2 ulp; arguments below -87.3 give the smallest normal float, not 0. */
     static FloatVector exp(FloatVector x) {
         x = x.max(MIN_ARG).min(MAX_ARG);

@@ -32,19 +32,14 @@ public enum Truncation {
         int toRemove = first + second - room;
         return switch (this) {
             case LONGEST_FIRST -> {
-                boolean swap = first > second;
-                int n1 = Math.min(first, second);
-                int n2;
-                if (n1 > room) {
-                    n2 = n1;
-                } else {
-                    n2 = Math.max(n1, room - n1);
+                int shorter = Math.min(first, second);
+                if (shorter > room / 2) {
+                    // Both are too long for half the room: the first text gets the lower half,
+                    // the second the odd token over.
+                    yield new int[] {room / 2, room / 2 + room % 2};
                 }
-                if (n1 + n2 > room) {
-                    n1 = room / 2;
-                    n2 = n1 + room % 2;
-                }
-                yield swap ? new int[] {n2, n1} : new int[] {n1, n2};
+                // The shorter one fits in half the room: it stays whole, the longer takes the rest.
+                yield first <= second ? new int[] {first, room - first} : new int[] {room - second, second};
             }
             case ONLY_FIRST -> {
                 if (first <= toRemove) {

@@ -52,8 +52,9 @@ class TokenizerEdgeCasesTest {
         assertEquals("\uFFFD", tokenizer.decode(new int[] {firstByte[0]}, false));
         assertEquals("é", tokenizer.decode(ids, false));
         int[] pair = tokenizer.encodePair("hi", "there", 512, Truncation.LONGEST_FIRST).ids();
-        assertEquals("<s>hi</s></s> there</s>", tokenizer.decode(pair, false));
-        assertEquals("hi there", tokenizer.decode(pair, true));
+        // The second text is encoded on its own, without a leading space.
+        assertEquals("<s>hi</s></s>there</s>", tokenizer.decode(pair, false));
+        assertEquals("hithere", tokenizer.decode(pair, true));
         assertThrows(TokenizerException.class, () -> tokenizer.decode(new int[] {999_999}, false));
     }
 

@@ -1,0 +1,206 @@
+package dev.rerank.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Each kernel against plain scalar Java in double precision, on sizes that exercise the vector tails. */
+class KernelsTest {
+    private static final SplittableRandom RANDOM = new SplittableRandom(42);
+    private static Parallel two;
+    private static Parallel one;
+
+    @BeforeAll
+    static void pools() {
+        two = new Parallel(2);
+        one = new Parallel(1);
+    }
+
+    @AfterAll
+    static void close() {
+        two.close();
+        one.close();
+    }
+
+    private static float[] random(int n, double scale) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) ((RANDOM.nextDouble() * 2 - 1) * scale);
+        }
+        return x;
+    }
+
+    @ParameterizedTest(name = "rows={0} in={1} out={2}")
+    @CsvSource({"1,1,1", "3,7,5", "4,40,40", "5,40,120", "7,84,40", "13,33,65", "9,64,64", "17,130,200", "64,96,300"})
+    void matmulMatchesScalar(int rows, int in, int out) {
+        float[] a = random(rows * in, 1);
+        float[] w = random(out * in, 0.5);
+        float[] bias = random(out, 0.1);
+        PackedMatrix packed = PackedMatrix.pack(w, out, in, bias);
+        float[] c = new float[rows * out];
+        MatMul.multiply(a, rows, packed, c, two);
+        float[] c1 = new float[rows * out];
+        MatMul.multiply(a, rows, packed, c1, one);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < out; j++) {
+                double want = bias[j];
+                for (int k = 0; k < in; k++) {
+                    want += (double) a[r * in + k] * w[j * in + k];
+                }
+                assertEquals(want, c[r * out + j], 1e-5 * Math.sqrt(in), "c[" + r + "][" + j + "]");
+                assertEquals(c[r * out + j], c1[r * out + j], 0.0, "thread count changed a result");
+            }
+        }
+    }
+
+    @Test
+    void matmulRowDoesNotDependOnItsNeighbours() {
+        int in = 50;
+        int out = 70;
+        float[] a = random(9 * in, 1);
+        PackedMatrix w = PackedMatrix.pack(random(out * in, 1), out, in, random(out, 1));
+        float[] all = new float[9 * out];
+        MatMul.multiply(a, 9, w, all, two);
+        for (int r = 0; r < 9; r++) {
+            float[] alone = new float[out];
+            MatMul.multiply(java.util.Arrays.copyOfRange(a, r * in, (r + 1) * in), 1, w, alone, one);
+            for (int j = 0; j < out; j++) {
+                assertEquals(all[r * out + j], alone[j], 0.0, "row " + r + " in a tile vs alone");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 5, 16, 40, 67, 768})
+    void layerNormMatchesScalar(int dim) {
+        int rows = 3;
+        float[] x = random(rows * dim, 3);
+        for (int i = 0; i < x.length; i++) {
+            x[i] += 5; // a large mean must not cost precision
+        }
+        float[] residual = random(rows * dim, 1);
+        float[] gamma = random(dim, 1);
+        float[] beta = random(dim, 1);
+        float[] y = x.clone();
+        LayerNorm.addAndApply(y, residual, rows, dim, gamma, beta, 1e-5f);
+        for (int r = 0; r < rows; r++) {
+            double mean = 0;
+            for (int i = 0; i < dim; i++) {
+                mean += (double) x[r * dim + i] + residual[r * dim + i];
+            }
+            mean /= dim;
+            double var = 0;
+            for (int i = 0; i < dim; i++) {
+                double d = (double) x[r * dim + i] + residual[r * dim + i] - mean;
+                var += d * d;
+            }
+            double inv = 1 / Math.sqrt(var / dim + 1e-5);
+            for (int i = 0; i < dim; i++) {
+                double want = ((double) x[r * dim + i] + residual[r * dim + i] - mean) * inv * gamma[i] + beta[i];
+                assertEquals(want, y[r * dim + i], 2e-5, "row " + r + " col " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 16, 17, 100, 512})
+    void softmaxMatchesScalar(int n) {
+        float[] x = random(n + 6, 20);
+        float[] y = x.clone();
+        Softmax.apply(y, 3, n);
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 3; i < 3 + n; i++) {
+            max = Math.max(max, x[i]);
+        }
+        double sum = 0;
+        for (int i = 3; i < 3 + n; i++) {
+            sum += Math.exp(x[i] - max);
+        }
+        for (int i = 3; i < 3 + n; i++) {
+            assertEquals(Math.exp(x[i] - max) / sum, y[i], 1e-7 + 1e-6 * y[i]);
+        }
+        assertEquals(x[0], y[0], 0.0, "softmax wrote outside its range");
+        assertEquals(x[n + 5], y[n + 5], 0.0, "softmax wrote outside its range");
+    }
+
+    @Test
+    void geluIsExactErfGeluWithin1e6() {
+        int n = 200_001;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = -10f + 20f * i / (n - 1);
+        }
+        float[] y = x.clone();
+        Gelu.apply(y, 0, n);
+        double worst = 0;
+        for (int i = 0; i < n; i++) {
+            double want = 0.5 * x[i] * (1 + ReferenceMath.erf(x[i] / Math.sqrt(2)));
+            worst = Math.max(worst, Math.abs(want - y[i]));
+        }
+        assertTrue(worst < 1e-6, "GELU max error " + worst);
+    }
+
+    @Test
+    void tanhAndSigmoidMatchScalar() {
+        float[] x = random(1003, 12);
+        x[0] = 0;
+        x[1] = 100;
+        x[2] = -100;
+        float[] t = x.clone();
+        float[] s = x.clone();
+        Activations.tanh(t, 0, t.length);
+        Activations.sigmoid(s, 0, s.length);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Math.tanh(x[i]), t[i], 2e-7, "tanh(" + x[i] + ")");
+            assertEquals(1 / (1 + Math.exp(-x[i])), s[i], 2e-7, "sigmoid(" + x[i] + ")");
+        }
+    }
+
+    @ParameterizedTest(name = "tokens={0} heads={1} d={2}")
+    @CsvSource({"1,1,8", "5,5,8", "19,2,64", "33,3,20", "70,12,64"})
+    void attentionMatchesScalar(int n, int heads, int d) {
+        int hidden = heads * d;
+        int start = 2; // a sequence that does not begin at row 0 of the batch
+        int rows = start + n + 1;
+        float[] qkv = random(rows * 3 * hidden, 2);
+        float[] ctx = new float[rows * hidden];
+        float[] scratch = new float[Attention.scratchSize(n, d)];
+        for (int h = 0; h < heads; h++) {
+            Attention.head(qkv, start, n, hidden, h, d, ctx, scratch);
+        }
+        int stride = 3 * hidden;
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < n; i++) {
+                double[] p = new double[n];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    double dot = 0;
+                    for (int k = 0; k < d; k++) {
+                        dot += (double) qkv[(start + i) * stride + h * d + k] * qkv[(start + j) * stride + hidden + h * d + k];
+                    }
+                    p[j] = dot / Math.sqrt(d);
+                    max = Math.max(max, p[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < n; j++) {
+                    p[j] = Math.exp(p[j] - max);
+                    sum += p[j];
+                }
+                for (int k = 0; k < d; k++) {
+                    double want = 0;
+                    for (int j = 0; j < n; j++) {
+                        want += p[j] / sum * qkv[(start + j) * stride + 2 * hidden + h * d + k];
+                    }
+                    assertEquals(want, ctx[(start + i) * hidden + h * d + k], 2e-5, "head " + h + " token " + i + " dim " + k);
+                }
+            }
+        }
+    }
+}
