@@ -1,141 +1,269 @@
 package dev.rerank.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * C = A · Wᵀ + b for activations A[rows][in] and a packed weight matrix W[out][in]: every Linear
  * layer of the model.
  *
- * <p>The inner kernel keeps a 4-row × 4-vector tile of C in registers (16 accumulators, 64 output
- * columns with AVX-512): for each k it loads four weight vectors once and reuses each for four
- * rows, so it does 16 FMAs per 4 vector loads and 4 broadcasts. Threads split the output panels,
- * so each reads only its own share of the weights. Every element of C is accumulated in the same
- * order (bias, then k = 0, 1, ...) whichever kernel, tile or thread computes it, so results do not
- * depend on batch composition or thread count.
+ * <p>The inner kernel keeps a 4-row × 4-vector tile of C in registers (16 accumulators): for each k
+ * it loads 4 weight vectors once and reuses each for 4 rows, against only 4 broadcasts of A —
+ * broadcasts compete with FMAs for the same execution ports on x86, so they are kept few. k runs
+ * in blocks whose slice of the panel stays in L1 while every row tile uses it; C carries the running
+ * sums from one block to the next, starting from the bias. Every element of C is therefore
+ * accumulated in the same order (bias, then k = 0, 1, ...) whichever tile or thread computes it,
+ * so results do not depend on batch composition or thread count. Threads split the output panels,
+ * so each reads only its own share of the weights.
  */
 public final class MatMul {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    /** Output columns per packed panel: four vectors. */
+    /** Output columns per packed panel. */
     public static final int PANEL = 4 * L;
     private static final int ROWS = 4;
+    /** k values per block: K_BLOCK × PANEL floats of weights stay in L1 across the row tiles. */
+    private static final int K_BLOCK = Math.max(16, 8192 / PANEL);
 
     private MatMul() {}
 
-    /** c[r * out + j] = bias[j] + Σ_k a[r * in + k] · W[j][k], for r < rows. */
+    /** c[r * out + j] = bias[j] + Σ_k a[r * in + k] · W[j][k], for r &lt; rows. */
     public static void multiply(float[] a, int rows, PackedMatrix w, float[] c, Parallel parallel) {
         if ((long) rows * w.in > a.length || (long) rows * w.out > c.length) {
             throw new IllegalArgumentException("buffers too small for " + rows + " rows");
         }
-        parallel.forRange(w.panels(), (from, to) -> {
-            for (int p = from; p < to; p++) {
-                panel(a, rows, w, p, c);
+        if (w.out % PANEL == 0) {
+            parallel.forRange(w.panels(), (from, to) -> panels(a, rows, w, from, to, c, w.out));
+            return;
+        }
+        // An output width that is not a whole number of panels: compute into a padded buffer so
+        // the kernels never need masked stores, then keep the real columns.
+        int stride = w.panels() * PANEL;
+        float[] padded = new float[rows * stride];
+        parallel.forRange(w.panels(), (from, to) -> panels(a, rows, w, from, to, padded, stride));
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(padded, r * stride, c, r * w.out, w.out);
+        }
+    }
+
+    private static void panels(float[] a, int rows, PackedMatrix w, int from, int to, float[] c, int stride) {
+        for (int p = from; p < to; p++) {
+            int col = p * PANEL;
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(w.bias, col, c, r * stride + col, PANEL);
             }
-        });
+            int base = p * PANEL * w.in;
+            for (int k0 = 0; k0 < w.in; k0 += K_BLOCK) {
+                int k1 = Math.min(w.in, k0 + K_BLOCK);
+                int r = 0;
+                for (; r + ROWS <= rows; r += ROWS) {
+                    tile(a, w.in, r, w.data, base, c, stride, col, k0, k1);
+                }
+                for (; r < rows; r++) {
+                    row(a, w.in, r, w.data, base, c, stride, col, k0, k1);
+                }
+            }
+        }
     }
 
-    private static void panel(float[] a, int rows, PackedMatrix w, int p, float[] c) {
-        int col = p * PANEL;
-        boolean full = col + PANEL <= w.out;
-        int r = 0;
-        for (; r + ROWS <= rows; r += ROWS) {
-            tile4(a, r, w, p, c, col, full);
-        }
-        for (; r < rows; r++) {
-            tile1(a, r, w, p, c, col, full);
-        }
-    }
-
-    private static void tile4(float[] a, int r, PackedMatrix w, int p, float[] c, int col, boolean full) {
-        final int in = w.in;
-        final float[] pw = w.data;
-        final int base = p * PANEL * in;
-        FloatVector b0 = FloatVector.fromArray(S, w.bias, col);
-        FloatVector b1 = FloatVector.fromArray(S, w.bias, col + L);
-        FloatVector b2 = FloatVector.fromArray(S, w.bias, col + 2 * L);
-        FloatVector b3 = FloatVector.fromArray(S, w.bias, col + 3 * L);
-        FloatVector c00 = b0, c01 = b1, c02 = b2, c03 = b3;
-        FloatVector c10 = b0, c11 = b1, c12 = b2, c13 = b3;
-        FloatVector c20 = b0, c21 = b1, c22 = b2, c23 = b3;
-        FloatVector c30 = b0, c31 = b1, c32 = b2, c33 = b3;
-        final int a0 = r * in;
-        final int a1 = a0 + in;
-        final int a2 = a1 + in;
-        final int a3 = a2 + in;
-        for (int k = 0; k < in; k++) {
-            int wk = base + k * PANEL;
+    /** Rows [r, r + 4) × one panel, k in [k0, k1), continuing the sums already in c. */
+    private static void tile(float[] a, int in, int r, float[] pw, int base, float[] c, int stride, int col, int k0, int k1) {
+        final int o0 = (r + 0) * stride + col;
+        final int a0 = (r + 0) * in;
+        final int o1 = (r + 1) * stride + col;
+        final int a1 = (r + 1) * in;
+        final int o2 = (r + 2) * stride + col;
+        final int a2 = (r + 2) * in;
+        final int o3 = (r + 3) * stride + col;
+        final int a3 = (r + 3) * in;
+        FloatVector c0_0 = FloatVector.fromArray(S, c, o0);
+        FloatVector c0_1 = FloatVector.fromArray(S, c, o0 + 1 * L);
+        FloatVector c0_2 = FloatVector.fromArray(S, c, o0 + 2 * L);
+        FloatVector c0_3 = FloatVector.fromArray(S, c, o0 + 3 * L);
+        FloatVector c1_0 = FloatVector.fromArray(S, c, o1);
+        FloatVector c1_1 = FloatVector.fromArray(S, c, o1 + 1 * L);
+        FloatVector c1_2 = FloatVector.fromArray(S, c, o1 + 2 * L);
+        FloatVector c1_3 = FloatVector.fromArray(S, c, o1 + 3 * L);
+        FloatVector c2_0 = FloatVector.fromArray(S, c, o2);
+        FloatVector c2_1 = FloatVector.fromArray(S, c, o2 + 1 * L);
+        FloatVector c2_2 = FloatVector.fromArray(S, c, o2 + 2 * L);
+        FloatVector c2_3 = FloatVector.fromArray(S, c, o2 + 3 * L);
+        FloatVector c3_0 = FloatVector.fromArray(S, c, o3);
+        FloatVector c3_1 = FloatVector.fromArray(S, c, o3 + 1 * L);
+        FloatVector c3_2 = FloatVector.fromArray(S, c, o3 + 2 * L);
+        FloatVector c3_3 = FloatVector.fromArray(S, c, o3 + 3 * L);
+        int k = k0;
+        for (; k + 3 < k1; k += 4) {
+            int wk = base + (k) * PANEL;
             FloatVector w0 = FloatVector.fromArray(S, pw, wk);
-            FloatVector w1 = FloatVector.fromArray(S, pw, wk + L);
+            FloatVector w1 = FloatVector.fromArray(S, pw, wk + 1 * L);
             FloatVector w2 = FloatVector.fromArray(S, pw, wk + 2 * L);
             FloatVector w3 = FloatVector.fromArray(S, pw, wk + 3 * L);
             FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
-            c00 = x.fma(w0, c00);
-            c01 = x.fma(w1, c01);
-            c02 = x.fma(w2, c02);
-            c03 = x.fma(w3, c03);
+            c0_0 = x.fma(w0, c0_0);
+            c0_1 = x.fma(w1, c0_1);
+            c0_2 = x.fma(w2, c0_2);
+            c0_3 = x.fma(w3, c0_3);
             x = FloatVector.broadcast(S, a[a1 + k]);
-            c10 = x.fma(w0, c10);
-            c11 = x.fma(w1, c11);
-            c12 = x.fma(w2, c12);
-            c13 = x.fma(w3, c13);
+            c1_0 = x.fma(w0, c1_0);
+            c1_1 = x.fma(w1, c1_1);
+            c1_2 = x.fma(w2, c1_2);
+            c1_3 = x.fma(w3, c1_3);
             x = FloatVector.broadcast(S, a[a2 + k]);
-            c20 = x.fma(w0, c20);
-            c21 = x.fma(w1, c21);
-            c22 = x.fma(w2, c22);
-            c23 = x.fma(w3, c23);
+            c2_0 = x.fma(w0, c2_0);
+            c2_1 = x.fma(w1, c2_1);
+            c2_2 = x.fma(w2, c2_2);
+            c2_3 = x.fma(w3, c2_3);
             x = FloatVector.broadcast(S, a[a3 + k]);
-            c30 = x.fma(w0, c30);
-            c31 = x.fma(w1, c31);
-            c32 = x.fma(w2, c32);
-            c33 = x.fma(w3, c33);
+            c3_0 = x.fma(w0, c3_0);
+            c3_1 = x.fma(w1, c3_1);
+            c3_2 = x.fma(w2, c3_2);
+            c3_3 = x.fma(w3, c3_3);
+            wk = base + (k + 1) * PANEL;
+            w0 = FloatVector.fromArray(S, pw, wk);
+            w1 = FloatVector.fromArray(S, pw, wk + 1 * L);
+            w2 = FloatVector.fromArray(S, pw, wk + 2 * L);
+            w3 = FloatVector.fromArray(S, pw, wk + 3 * L);
+            x = FloatVector.broadcast(S, a[a0 + k + 1]);
+            c0_0 = x.fma(w0, c0_0);
+            c0_1 = x.fma(w1, c0_1);
+            c0_2 = x.fma(w2, c0_2);
+            c0_3 = x.fma(w3, c0_3);
+            x = FloatVector.broadcast(S, a[a1 + k + 1]);
+            c1_0 = x.fma(w0, c1_0);
+            c1_1 = x.fma(w1, c1_1);
+            c1_2 = x.fma(w2, c1_2);
+            c1_3 = x.fma(w3, c1_3);
+            x = FloatVector.broadcast(S, a[a2 + k + 1]);
+            c2_0 = x.fma(w0, c2_0);
+            c2_1 = x.fma(w1, c2_1);
+            c2_2 = x.fma(w2, c2_2);
+            c2_3 = x.fma(w3, c2_3);
+            x = FloatVector.broadcast(S, a[a3 + k + 1]);
+            c3_0 = x.fma(w0, c3_0);
+            c3_1 = x.fma(w1, c3_1);
+            c3_2 = x.fma(w2, c3_2);
+            c3_3 = x.fma(w3, c3_3);
+            wk = base + (k + 2) * PANEL;
+            w0 = FloatVector.fromArray(S, pw, wk);
+            w1 = FloatVector.fromArray(S, pw, wk + 1 * L);
+            w2 = FloatVector.fromArray(S, pw, wk + 2 * L);
+            w3 = FloatVector.fromArray(S, pw, wk + 3 * L);
+            x = FloatVector.broadcast(S, a[a0 + k + 2]);
+            c0_0 = x.fma(w0, c0_0);
+            c0_1 = x.fma(w1, c0_1);
+            c0_2 = x.fma(w2, c0_2);
+            c0_3 = x.fma(w3, c0_3);
+            x = FloatVector.broadcast(S, a[a1 + k + 2]);
+            c1_0 = x.fma(w0, c1_0);
+            c1_1 = x.fma(w1, c1_1);
+            c1_2 = x.fma(w2, c1_2);
+            c1_3 = x.fma(w3, c1_3);
+            x = FloatVector.broadcast(S, a[a2 + k + 2]);
+            c2_0 = x.fma(w0, c2_0);
+            c2_1 = x.fma(w1, c2_1);
+            c2_2 = x.fma(w2, c2_2);
+            c2_3 = x.fma(w3, c2_3);
+            x = FloatVector.broadcast(S, a[a3 + k + 2]);
+            c3_0 = x.fma(w0, c3_0);
+            c3_1 = x.fma(w1, c3_1);
+            c3_2 = x.fma(w2, c3_2);
+            c3_3 = x.fma(w3, c3_3);
+            wk = base + (k + 3) * PANEL;
+            w0 = FloatVector.fromArray(S, pw, wk);
+            w1 = FloatVector.fromArray(S, pw, wk + 1 * L);
+            w2 = FloatVector.fromArray(S, pw, wk + 2 * L);
+            w3 = FloatVector.fromArray(S, pw, wk + 3 * L);
+            x = FloatVector.broadcast(S, a[a0 + k + 3]);
+            c0_0 = x.fma(w0, c0_0);
+            c0_1 = x.fma(w1, c0_1);
+            c0_2 = x.fma(w2, c0_2);
+            c0_3 = x.fma(w3, c0_3);
+            x = FloatVector.broadcast(S, a[a1 + k + 3]);
+            c1_0 = x.fma(w0, c1_0);
+            c1_1 = x.fma(w1, c1_1);
+            c1_2 = x.fma(w2, c1_2);
+            c1_3 = x.fma(w3, c1_3);
+            x = FloatVector.broadcast(S, a[a2 + k + 3]);
+            c2_0 = x.fma(w0, c2_0);
+            c2_1 = x.fma(w1, c2_1);
+            c2_2 = x.fma(w2, c2_2);
+            c2_3 = x.fma(w3, c2_3);
+            x = FloatVector.broadcast(S, a[a3 + k + 3]);
+            c3_0 = x.fma(w0, c3_0);
+            c3_1 = x.fma(w1, c3_1);
+            c3_2 = x.fma(w2, c3_2);
+            c3_3 = x.fma(w3, c3_3);
         }
-        int out = w.out;
-        store(c00, c01, c02, c03, c, r * out + col, col, out, full);
-        store(c10, c11, c12, c13, c, (r + 1) * out + col, col, out, full);
-        store(c20, c21, c22, c23, c, (r + 2) * out + col, col, out, full);
-        store(c30, c31, c32, c33, c, (r + 3) * out + col, col, out, full);
-    }
-
-    private static void tile1(float[] a, int r, PackedMatrix w, int p, float[] c, int col, boolean full) {
-        final int in = w.in;
-        final float[] pw = w.data;
-        final int base = p * PANEL * in;
-        FloatVector c0 = FloatVector.fromArray(S, w.bias, col);
-        FloatVector c1 = FloatVector.fromArray(S, w.bias, col + L);
-        FloatVector c2 = FloatVector.fromArray(S, w.bias, col + 2 * L);
-        FloatVector c3 = FloatVector.fromArray(S, w.bias, col + 3 * L);
-        final int a0 = r * in;
-        for (int k = 0; k < in; k++) {
-            int wk = base + k * PANEL;
+        for (; k < k1; k++) {
+            int wk = base + (k) * PANEL;
+            FloatVector w0 = FloatVector.fromArray(S, pw, wk);
+            FloatVector w1 = FloatVector.fromArray(S, pw, wk + 1 * L);
+            FloatVector w2 = FloatVector.fromArray(S, pw, wk + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(S, pw, wk + 3 * L);
             FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
-            c0 = x.fma(FloatVector.fromArray(S, pw, wk), c0);
-            c1 = x.fma(FloatVector.fromArray(S, pw, wk + L), c1);
-            c2 = x.fma(FloatVector.fromArray(S, pw, wk + 2 * L), c2);
-            c3 = x.fma(FloatVector.fromArray(S, pw, wk + 3 * L), c3);
+            c0_0 = x.fma(w0, c0_0);
+            c0_1 = x.fma(w1, c0_1);
+            c0_2 = x.fma(w2, c0_2);
+            c0_3 = x.fma(w3, c0_3);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            c1_0 = x.fma(w0, c1_0);
+            c1_1 = x.fma(w1, c1_1);
+            c1_2 = x.fma(w2, c1_2);
+            c1_3 = x.fma(w3, c1_3);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            c2_0 = x.fma(w0, c2_0);
+            c2_1 = x.fma(w1, c2_1);
+            c2_2 = x.fma(w2, c2_2);
+            c2_3 = x.fma(w3, c2_3);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            c3_0 = x.fma(w0, c3_0);
+            c3_1 = x.fma(w1, c3_1);
+            c3_2 = x.fma(w2, c3_2);
+            c3_3 = x.fma(w3, c3_3);
         }
-        store(c0, c1, c2, c3, c, r * w.out + col, col, w.out, full);
+        c0_0.intoArray(c, o0);
+        c0_1.intoArray(c, o0 + 1 * L);
+        c0_2.intoArray(c, o0 + 2 * L);
+        c0_3.intoArray(c, o0 + 3 * L);
+        c1_0.intoArray(c, o1);
+        c1_1.intoArray(c, o1 + 1 * L);
+        c1_2.intoArray(c, o1 + 2 * L);
+        c1_3.intoArray(c, o1 + 3 * L);
+        c2_0.intoArray(c, o2);
+        c2_1.intoArray(c, o2 + 1 * L);
+        c2_2.intoArray(c, o2 + 2 * L);
+        c2_3.intoArray(c, o2 + 3 * L);
+        c3_0.intoArray(c, o3);
+        c3_1.intoArray(c, o3 + 1 * L);
+        c3_2.intoArray(c, o3 + 2 * L);
+        c3_3.intoArray(c, o3 + 3 * L);
     }
 
-    private static void store(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3,
-                              float[] c, int at, int col, int out, boolean full) {
-        if (full) {
-            v0.intoArray(c, at);
-            v1.intoArray(c, at + L);
-            v2.intoArray(c, at + 2 * L);
-            v3.intoArray(c, at + 3 * L);
-            return;
+    /** Rows [r, r + 1) × one panel, k in [k0, k1), continuing the sums already in c. */
+    private static void row(float[] a, int in, int r, float[] pw, int base, float[] c, int stride, int col, int k0, int k1) {
+        final int o0 = (r + 0) * stride + col;
+        final int a0 = (r + 0) * in;
+        FloatVector c0_0 = FloatVector.fromArray(S, c, o0);
+        FloatVector c0_1 = FloatVector.fromArray(S, c, o0 + 1 * L);
+        FloatVector c0_2 = FloatVector.fromArray(S, c, o0 + 2 * L);
+        FloatVector c0_3 = FloatVector.fromArray(S, c, o0 + 3 * L);
+        int k = k0;
+        for (; k < k1; k++) {
+            int wk = base + (k) * PANEL;
+            FloatVector w0 = FloatVector.fromArray(S, pw, wk);
+            FloatVector w1 = FloatVector.fromArray(S, pw, wk + 1 * L);
+            FloatVector w2 = FloatVector.fromArray(S, pw, wk + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(S, pw, wk + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
+            c0_0 = x.fma(w0, c0_0);
+            c0_1 = x.fma(w1, c0_1);
+            c0_2 = x.fma(w2, c0_2);
+            c0_3 = x.fma(w3, c0_3);
         }
-        // The last panel of an odd-sized output: write only the columns that exist.
-        FloatVector[] vs = {v0, v1, v2, v3};
-        for (int v = 0; v < 4; v++) {
-            int start = col + v * L;
-            if (start >= out) {
-                break;
-            }
-            VectorMask<Float> m = S.indexInRange(start, out);
-            vs[v].intoArray(c, at + v * L, m);
-        }
+        c0_0.intoArray(c, o0);
+        c0_1.intoArray(c, o0 + 1 * L);
+        c0_2.intoArray(c, o0 + 2 * L);
+        c0_3.intoArray(c, o0 + 3 * L);
     }
 }

@@ -1,0 +1,76 @@
+package dev.rerank.benchmarks;
+
+import dev.rerank.kernels.MatMul;
+import dev.rerank.kernels.PackedMatrix;
+import dev.rerank.kernels.Parallel;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The matmul kernel at the model's shapes, one thread. GFLOP/s = 2·rows·in·out / time; the JSON
+ * report carries the time, and the results script turns it into GFLOP/s.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+public class MatMulBenchmark {
+    @Param({"32", "64", "256"})
+    public int rows;
+
+    @Param({"768x768", "768x3072", "3072x768"})
+    public String shape;
+
+    @Param({"1"})
+    public int threads;
+
+    private float[] a;
+    private float[] c;
+    private PackedMatrix w;
+    private Parallel parallel;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        String[] s = shape.split("x");
+        int in = Integer.parseInt(s[0]);
+        int out = Integer.parseInt(s[1]);
+        SplittableRandom r = new SplittableRandom(1);
+        a = new float[rows * in];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) r.nextDouble(-1, 1);
+        }
+        float[] weights = new float[out * in];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (float) r.nextDouble(-0.1, 0.1);
+        }
+        w = PackedMatrix.pack(weights, out, in, new float[out]);
+        c = new float[rows * out];
+        parallel = new Parallel(threads);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        parallel.close();
+    }
+
+    @Benchmark
+    public float[] multiply() {
+        MatMul.multiply(a, rows, w, c, parallel);
+        return c;
+    }
+}
