@@ -1,0 +1,73 @@
+package dev.rerank.convert;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Writes a {@code .safetensors} file atomically: everything goes to a temporary file beside the
+ * target, which is renamed over it only once complete, so a crash never leaves a half-written
+ * file under the real name.
+ */
+final class SafetensorsWriter {
+    private SafetensorsWriter() {}
+
+    static void write(Path target, List<Tensor> tensors) {
+        JsonObject header = new JsonObject();
+        JsonObject meta = new JsonObject();
+        meta.addProperty("format", "pt");
+        header.add("__metadata__", meta);
+        long offset = 0;
+        for (Tensor t : tensors) {
+            JsonObject entry = new JsonObject();
+            entry.addProperty("dtype", t.dtype().name());
+            JsonArray shape = new JsonArray();
+            for (long d : t.shape()) {
+                shape.add(d);
+            }
+            entry.add("shape", shape);
+            JsonArray offsets = new JsonArray();
+            offsets.add(offset);
+            offsets.add(offset + t.data().length);
+            entry.add("data_offsets", offsets);
+            header.add(t.name(), entry);
+            offset += t.data().length;
+        }
+        byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+        // Pad the header with spaces to a multiple of 8 so the data area starts aligned.
+        int padded = (json.length + 7) / 8 * 8;
+        Path dir = target.toAbsolutePath().getParent();
+        Path temp = null;
+        try {
+            Files.createDirectories(dir);
+            temp = Files.createTempFile(dir, "." + target.getFileName(), ".partial");
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
+                out.write(json);
+                out.write(" ".repeat(padded - json.length).getBytes(StandardCharsets.US_ASCII));
+                for (Tensor t : tensors) {
+                    out.write(t.data());
+                }
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new CheckpointException("cannot write " + target + ": " + e.getMessage(), e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // The rename happened, or the temp file is gone already.
+                }
+            }
+        }
+    }
+}
