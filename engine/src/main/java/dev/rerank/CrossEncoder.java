@@ -185,15 +185,22 @@ public final class CrossEncoder implements AutoCloseable {
 
     /** One row per pair, in input order: logits, activated scores or probabilities. */
     public float[][] predict(List<Pair> pairs, Output output) {
-        float[][] logits = logits(pairs);
-        for (float[] row : logits) {
+        return transform(logits(pairs), output);
+    }
+
+    /** Logits as returned with {@link Output#LOGITS}, turned into another output (a new array). */
+    public float[][] transform(float[][] logits, Output output) {
+        float[][] out = new float[logits.length][];
+        for (int i = 0; i < logits.length; i++) {
+            float[] row = logits[i].clone();
             switch (output) {
                 case LOGITS -> { }
                 case PROBABILITIES -> softmax(row);
                 case ACTIVATED -> activate(row);
             }
+            out[i] = row;
         }
-        return logits;
+        return out;
     }
 
     /**

@@ -1,0 +1,106 @@
+package dev.rerank.cli;
+
+import dev.rerank.CrossEncoder;
+import dev.rerank.CrossEncoder.Pair;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * rerank eval: the model card's STS-B evaluation — Pearson and Spearman correlation between the
+ * model's scores and the gold similarity scores divided by 5.
+ */
+final class EvalCommand {
+    static final String USAGE = """
+            usage: rerank eval [options] [--data sts-test.csv]
+
+            Scores every pair of an STS benchmark file (tab-separated: genre, file, year, id,
+            score 0-5, sentence1, sentence2) and prints the Pearson and Spearman correlation of the
+            scores with the gold scores / 5. Default data: the STS-B test split in testdata/.
+
+            options:
+              --data FILE      STS-B style file (default testdata/stsb/sts-test.csv)
+            """ + ModelOptions.HELP;
+
+    private final Console console;
+
+    EvalCommand(Console console) {
+        this.console = console;
+    }
+
+    void run(String[] argv) {
+        ModelOptions.help(argv, USAGE);
+        Args args = new Args(argv, 1, ModelOptions.with("data"), Set.of());
+        if (!args.positionals().isEmpty()) {
+            throw new UsageException("unexpected argument '" + args.positionals().get(0) + "'");
+        }
+        Path data = args.has("data") ? Path.of(args.get("data", "")) : console.home().resolve("testdata/stsb/sts-test.csv");
+        List<Pair> pairs = new ArrayList<>();
+        List<Double> gold = new ArrayList<>();
+        read(data, pairs, gold);
+        try (CrossEncoder model = ModelOptions.load(args, console)) {
+            if (model.config().numLabels() != 1) {
+                throw new IllegalArgumentException("eval needs a 1-label (similarity) model; this one has "
+                        + model.config().numLabels() + " labels");
+            }
+            long start = System.nanoTime();
+            double[] scores = new double[pairs.size()];
+            Progress progress = Progress.start(console.err(), "scoring pairs", pairs.size());
+            int chunk = 128;
+            for (int from = 0; from < pairs.size(); from += chunk) {
+                int to = Math.min(pairs.size(), from + chunk);
+                float[] s = model.predict(pairs.subList(from, to));
+                for (int i = from; i < to; i++) {
+                    scores[i] = s[i - from];
+                }
+                progress.update(to);
+            }
+            progress.finish();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double[] g = gold.stream().mapToDouble(Double::doubleValue).toArray();
+            console.out().printf(Locale.ROOT, "STS-B %s: %d pairs%n", data.getFileName(), pairs.size());
+            console.out().printf(Locale.ROOT, "Pearson:  %.4f%n", Correlation.pearson(scores, g));
+            console.out().printf(Locale.ROOT, "Spearman: %.4f%n", Correlation.spearman(scores, g));
+            console.err().printf(Locale.ROOT, "%.1f pairs/s (%.1f s)%n", pairs.size() / seconds, seconds);
+        }
+    }
+
+    /** Splits on TAB only: sentences contain quotes, and a quote-aware reader loses rows. */
+    static void read(Path file, List<Pair> pairs, List<Double> gold) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new InputException("data file not found: " + file);
+        } catch (IOException e) {
+            throw new InputException("cannot read " + file + ": " + e.getMessage());
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split("\t", -1);
+            if (f.length < 7) {
+                throw new InputException(file + " line " + (i + 1) + ": expected at least 7 tab-separated fields, found " + f.length);
+            }
+            double score;
+            try {
+                score = Double.parseDouble(f[4].trim());
+            } catch (NumberFormatException e) {
+                throw new InputException(file + " line " + (i + 1) + ": score '" + f[4] + "' is not a number");
+            }
+            pairs.add(new Pair(f[5], f[6]));
+            gold.add(score / 5.0);
+        }
+        if (pairs.isEmpty()) {
+            throw new InputException(file + " holds no pairs");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.rerank.cli;
+
+import dev.rerank.model.RobertaConfig;
+import dev.rerank.weights.ModelWeights;
+import dev.rerank.weights.TensorInfo;
+import dev.rerank.weights.WeightSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** rerank info: what a model is — sizes, labels, parameters, dtype, tokenizer, activation. */
+final class InfoCommand {
+    static final String USAGE = """
+            usage: rerank info [M] [--model M] [--revision R]
+
+            Describes a model: its config, parameter count, weight dtype, tokenizer files and the
+            activation applied to its logits.
+            """;
+
+    private final Console console;
+
+    InfoCommand(Console console) {
+        this.console = console;
+    }
+
+    void run(String[] argv) {
+        ModelOptions.help(argv, USAGE);
+        Args args = new Args(argv, 1, Set.of("model", "revision"), Set.of());
+        if (args.positionals().size() > 1) {
+            throw new UsageException("info takes one model");
+        }
+        String model = args.positionals().isEmpty() ? args.get("model", ModelResolver.DEFAULT_MODEL) : args.positionals().get(0);
+        Path dir = new ModelResolver(console.hub(), console.err()).resolve(model, args.get("revision", "main"));
+        RobertaConfig c = RobertaConfig.load(dir.resolve("config.json"));
+        long parameters = 0;
+        Map<String, Long> dtypes = new TreeMap<>();
+        try (WeightSource w = ModelWeights.open(dir)) {
+            for (String name : w.names()) {
+                TensorInfo t = w.info(name);
+                parameters += t.elementCount();
+                dtypes.merge(t.dtype().name(), t.elementCount(), Long::sum);
+            }
+        }
+        String tokenizer = Files.exists(dir.resolve("tokenizer.json")) ? "byte-level BPE (tokenizer.json)"
+                : Files.exists(dir.resolve("vocab.json")) ? "byte-level BPE (vocab.json + merges.txt)" : "missing";
+        var out = console.out();
+        out.println("model:        " + model);
+        out.println("directory:    " + dir);
+        out.printf(Locale.ROOT, "architecture: RobertaForSequenceClassification, %d layers, hidden %d, %d heads, ffn %d%n",
+                c.numLayers(), c.hiddenSize(), c.numHeads(), c.intermediateSize());
+        out.printf(Locale.ROOT, "vocabulary:   %d tokens, max length %d%n", c.vocabSize(), c.maxSequenceLength());
+        out.println("labels:       " + String.join(", ", c.labels()));
+        out.println("activation:   " + c.activation().name().toLowerCase(Locale.ROOT));
+        out.printf(Locale.ROOT, "parameters:   %,d%n", parameters);
+        out.println("dtype:        " + String.join(", ", dtypes.keySet()));
+        out.println("tokenizer:    " + tokenizer);
+    }
+}

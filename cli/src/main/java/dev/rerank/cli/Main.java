@@ -1,0 +1,103 @@
+package dev.rerank.cli;
+
+import dev.rerank.convert.CheckpointException;
+import dev.rerank.model.ModelException;
+import dev.rerank.tokenizer.TokenizerException;
+import dev.rerank.weights.WeightsException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * {@code rerank}: score text pairs and rank documents with a RoBERTa cross-encoder, in pure Java.
+ * Exit codes: 0 success, 2 usage error, 1 anything else; errors are one line on stderr.
+ */
+public final class Main {
+    static final String USAGE = """
+            usage: rerank <command> [options]
+
+            commands:
+              predict    score text pairs:  rerank predict A B,  or JSON Lines with --input FILE|-
+              rank       rank documents against a query
+              tokenize   show token ids (JSON Lines in and out)
+              eval       Pearson/Spearman on STS-B (the model card's evaluation)
+              info       describe a model
+              download   fetch a model from the Hugging Face hub into the local cache
+              convert    PyTorch checkpoint -> safetensors, or change a safetensors file's dtype
+              inspect    list the tensors of a weights file
+              synth      write a model with synthetic weights
+
+            The model (--model) is a local directory or a hub id; default %s.
+            Run 'rerank <command> --help' for a command's options.
+            """.formatted(ModelResolver.DEFAULT_MODEL);
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+        String home = System.getProperty("rerank.home", ".");
+        int code = run(args, new Console(System.in, out, err, System.getenv(), Path.of(home)));
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line; returns the exit code. */
+    static int run(String[] args, Console console) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            console.out().print(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        if (args[0].equals("--version")) {
+            console.out().println("rerank " + version());
+            return 0;
+        }
+        String command = args[0];
+        try {
+            switch (command) {
+                case "predict" -> new PredictCommand(console).run(args);
+                case "rank" -> new RankCommand(console).run(args);
+                case "tokenize" -> new TokenizeCommand(console).run(args);
+                case "eval" -> new EvalCommand(console).run(args);
+                case "info" -> new InfoCommand(console).run(args);
+                case "download" -> new DownloadCommand(console).run(args);
+                case "convert", "inspect", "synth" -> new WeightsCommands(console).run(command, args);
+                default -> throw new UsageException("unknown command '" + command + "'");
+            }
+            console.out().flush();
+            return 0;
+        } catch (HelpRequested h) {
+            console.out().print(h.getMessage());
+            return 0;
+        } catch (UsageException e) {
+            console.err().println("error: " + e.getMessage() + " (see 'rerank " + (isCommand(command) ? command + " " : "") + "--help')");
+            return 2;
+        } catch (HubException | ModelException | WeightsException | TokenizerException | CheckpointException
+                 | InputException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            console.out().flush();
+            console.err().println("error: " + e.getMessage());
+            return 1;
+        } catch (OutOfMemoryError e) {
+            console.err().println("error: out of memory: give the JVM more heap (JAVA_TOOL_OPTIONS=-Xmx4g) or use a smaller --batch-size");
+            return 1;
+        }
+    }
+
+    private static boolean isCommand(String c) {
+        return java.util.Set.of("predict", "rank", "tokenize", "eval", "info", "download", "convert", "inspect", "synth").contains(c);
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** Thrown by a command's --help: its usage goes to stdout with exit code 0. */
+    static final class HelpRequested extends RuntimeException {
+        HelpRequested(String usage) {
+            super(usage, null, false, false);
+        }
+    }
+}

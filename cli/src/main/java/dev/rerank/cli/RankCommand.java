@@ -1,0 +1,111 @@
+package dev.rerank.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.rerank.CrossEncoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** rerank rank: documents sorted by their score against a query. */
+final class RankCommand {
+    static final String USAGE = """
+            usage: rerank rank [options] --query Q DOC...
+                   rerank rank [options] --query Q --input FILE|-
+
+            Ranks documents against the query, best first. Documents come as arguments, or one per
+            line of --input (plain text, or JSON Lines {"text": "..."}).
+
+            options:
+              --query Q        the query (required)
+              --top-k K        keep the K best (default: all)
+              --input FILE|-   documents, one per line ('-' = standard input)
+              --json           print [{"corpus_id", "score", "text"}] as sentence-transformers returns
+            """ + ModelOptions.HELP;
+
+    private final Console console;
+
+    RankCommand(Console console) {
+        this.console = console;
+    }
+
+    void run(String[] argv) {
+        ModelOptions.help(argv, USAGE);
+        Args args = new Args(argv, 1, ModelOptions.with("query", "top-k", "input"), Set.of("json"));
+        if (!args.has("query")) {
+            throw new UsageException("rank needs --query");
+        }
+        List<String> docs = new ArrayList<>(args.positionals());
+        if (args.has("input")) {
+            if (!docs.isEmpty()) {
+                throw new UsageException("give documents as arguments or with --input, not both");
+            }
+            for (JsonLines.Line line : JsonLines.read(args.get("input", "-"), console)) {
+                docs.add(documentOf(line));
+            }
+        }
+        if (docs.isEmpty()) {
+            throw new UsageException("rank needs at least one document");
+        }
+        int topK = args.integer("top-k", 0, 1);
+        try (CrossEncoder model = ModelOptions.load(args, console)) {
+            List<CrossEncoder.Ranked> ranked = model.rank(args.get("query", ""), docs, topK);
+            if (args.has("json")) {
+                JsonArray out = new JsonArray();
+                for (CrossEncoder.Ranked r : ranked) {
+                    JsonObject o = new JsonObject();
+                    o.addProperty("corpus_id", r.corpusId());
+                    o.addProperty("score", r.score());
+                    o.addProperty("text", r.text());
+                    out.add(o);
+                }
+                console.out().println(out);
+                return;
+            }
+            int width = terminalWidth(console);
+            console.out().println("rank  score     index  text");
+            for (int i = 0; i < ranked.size(); i++) {
+                CrossEncoder.Ranked r = ranked.get(i);
+                String prefix = String.format(Locale.ROOT, "%4d  %.6f  %5d  ", i + 1, r.score(), r.corpusId());
+                console.out().println(prefix + shorten(r.text().replaceAll("\\s+", " "), width - prefix.length()));
+            }
+        }
+    }
+
+    private static String documentOf(JsonLines.Line line) {
+        String t = line.text().trim();
+        if (t.startsWith("{")) {
+            JsonObject o = JsonLines.object(line);
+            return JsonLines.string(o, "text", line);
+        }
+        if (t.startsWith("\"")) {
+            try {
+                JsonElement e = JsonParser.parseString(t);
+                if (e.isJsonPrimitive()) {
+                    return e.getAsString();
+                }
+            } catch (RuntimeException ignored) {
+                // Not a JSON string after all: take the line as plain text.
+            }
+        }
+        return line.text();
+    }
+
+    private static int terminalWidth(Console console) {
+        try {
+            return Math.max(40, Integer.parseInt(console.env().getOrDefault("COLUMNS", "100")));
+        } catch (NumberFormatException e) {
+            return 100;
+        }
+    }
+
+    private static String shorten(String text, int width) {
+        if (width < 4 || text.codePointCount(0, text.length()) <= width) {
+            return text;
+        }
+        return text.substring(0, text.offsetByCodePoints(0, width - 1)) + "…";
+    }
+}
