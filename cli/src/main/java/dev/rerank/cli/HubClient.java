@@ -4,18 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -34,15 +32,10 @@ final class HubClient {
 
     private final HubSettings settings;
     private final PrintStream progressOut;
-    private final HttpClient http;
 
     HubClient(HubSettings settings, PrintStream progressOut) {
         this.settings = settings;
         this.progressOut = progressOut;
-        this.http = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER) // followed by hand, to keep the first response's headers
-                .connectTimeout(Duration.ofSeconds(20))
-                .build();
     }
 
     /** Fetches one file into {@code target}; empty when the hub answers 404. */
@@ -64,62 +57,67 @@ final class HubClient {
         String expectedSha = null;
         String commit = null;
         URI current = uri;
-        HttpResponse<InputStream> response;
+        HttpURLConnection connection;
         for (int redirects = 0; ; redirects++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(current).timeout(Duration.ofMinutes(10)).GET()
-                    .header("User-Agent", "rerank-java/0.1");
-            if (settings.token() != null && current.getHost() != null && current.getHost().equals(uri.getHost())) {
-                request.header("Authorization", "Bearer " + settings.token());
-            }
             try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                connection = (HttpURLConnection) current.toURL().openConnection();
+                // Redirects are followed by hand, to keep the first response's headers (the sha256).
+                connection.setInstanceFollowRedirects(false);
+                connection.setConnectTimeout(20_000);
+                // A stalled transfer fails after this long instead of hanging forever.
+                connection.setReadTimeout(settings.readTimeoutMillis());
+                connection.setRequestProperty("User-Agent", "rerank-java/0.1");
+                if (settings.token() != null && Objects.equals(current.getHost(), uri.getHost())) {
+                    connection.setRequestProperty("Authorization", "Bearer " + settings.token());
+                }
+                int status = connection.getResponseCode();
+                if (expectedSha == null) {
+                    String etag = connection.getHeaderField("X-Linked-Etag");
+                    expectedSha = sha256Of(etag != null ? etag : connection.getHeaderField("ETag"));
+                }
+                if (commit == null) {
+                    commit = connection.getHeaderField("X-Repo-Commit");
+                }
+                String location = connection.getHeaderField("Location");
+                if (status >= 300 && status < 400 && location != null) {
+                    connection.disconnect();
+                    if (redirects >= 5) {
+                        throw new HubException("too many redirects downloading " + file);
+                    }
+                    current = current.resolve(location);
+                    continue;
+                }
+                if (status == 404) {
+                    connection.disconnect();
+                    return Optional.empty();
+                }
+                if (status == 401 || status == 403) {
+                    connection.disconnect();
+                    throw new HubException("the hub refused access to " + file + " (HTTP " + status
+                            + "): the model may be private or gated; set HF_TOKEN");
+                }
+                if (status >= 500 || status == 429) {
+                    connection.disconnect();
+                    throw new RetryableException("the hub answered HTTP " + status + " for " + file, null);
+                }
+                if (status != 200) {
+                    connection.disconnect();
+                    throw new HubException("the hub answered HTTP " + status + " for " + file);
+                }
+                break;
             } catch (IOException e) {
                 throw new RetryableException("cannot reach " + settings.endpoint() + " for " + file + ": " + describe(e), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new HubException("interrupted while downloading " + file, e);
             }
-            if (expectedSha == null) {
-                var headers = response.headers();
-                expectedSha = sha256Of(headers.firstValue("x-linked-etag").or(() -> headers.firstValue("etag")).orElse(null));
-            }
-            if (commit == null) {
-                commit = response.headers().firstValue("x-repo-commit").orElse(null);
-            }
-            int status = response.statusCode();
-            if (status >= 300 && status < 400 && response.headers().firstValue("location").isPresent()) {
-                close(response);
-                if (redirects >= 5) {
-                    throw new HubException("too many redirects downloading " + file);
-                }
-                current = current.resolve(response.headers().firstValue("location").get());
-                continue;
-            }
-            if (status == 404) {
-                close(response);
-                return Optional.empty();
-            }
-            if (status == 401 || status == 403) {
-                close(response);
-                throw new HubException("the hub refused access to " + file + " (HTTP " + status
-                        + "): the model may be private or gated; set HF_TOKEN");
-            }
-            if (status >= 500 || status == 429) {
-                close(response);
-                throw new RetryableException("the hub answered HTTP " + status + " for " + file, null);
-            }
-            if (status != 200) {
-                close(response);
-                throw new HubException("the hub answered HTTP " + status + " for " + file);
-            }
-            break;
         }
-        long length = response.headers().firstValueAsLong("content-length").orElse(-1);
-        save(response, file, target, length, expectedSha);
+        try {
+            save(connection, file, target, connection.getContentLengthLong(), expectedSha);
+        } finally {
+            connection.disconnect();
+        }
         return Optional.of(new Fetched(target, commit));
     }
 
-    private void save(HttpResponse<InputStream> response, String file, Path target, long length, String expectedSha) {
+    private void save(HttpURLConnection response, String file, Path target, long length, String expectedSha) {
         Path temp = null;
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
@@ -127,7 +125,7 @@ final class HubClient {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             Progress progress = Progress.start(progressOut, file, length);
             long total = 0;
-            try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(temp)) {
+            try (InputStream in = response.getInputStream(); OutputStream out = Files.newOutputStream(temp)) {
                 byte[] buffer = new byte[1 << 16];
                 for (int n; (n = in.read(buffer)) > 0; ) {
                     out.write(buffer, 0, n);
@@ -177,14 +175,6 @@ final class HubClient {
 
     private static String describe(IOException e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    private static void close(HttpResponse<InputStream> response) {
-        try {
-            response.body().close();
-        } catch (IOException ignored) {
-            // The body is not needed.
-        }
     }
 
     private static void pause(int attempt) {

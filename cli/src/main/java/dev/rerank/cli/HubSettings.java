@@ -6,9 +6,10 @@ import java.util.Set;
 
 /**
  * Where models come from, read from the same environment variables as the Python stack, so a
- * cache filled by transformers is reused: HF_ENDPOINT, HF_HUB_CACHE / HF_HOME, HF_TOKEN, HF_HUB_OFFLINE.
+ * cache filled by transformers is reused: HF_ENDPOINT, HF_HUB_CACHE / HF_HOME, HF_TOKEN, HF_HUB_OFFLINE;
+ * plus RERANK_HUB_TIMEOUT, the seconds a stalled transfer may sit idle before it fails (default 60).
  */
-record HubSettings(String endpoint, Path cache, String token, boolean offline) {
+record HubSettings(String endpoint, Path cache, String token, boolean offline, int readTimeoutMillis) {
     static HubSettings fromEnvironment(Map<String, String> env) {
         String endpoint = env.getOrDefault("HF_ENDPOINT", "https://huggingface.co");
         while (endpoint.endsWith("/")) {
@@ -24,6 +25,12 @@ record HubSettings(String endpoint, Path cache, String token, boolean offline) {
         }
         String token = env.get("HF_TOKEN");
         boolean offline = Set.of("1", "true", "yes", "on").contains(env.getOrDefault("HF_HUB_OFFLINE", "").toLowerCase());
-        return new HubSettings(endpoint, cache, token == null || token.isBlank() ? null : token, offline);
+        int timeout = 60_000;
+        try {
+            timeout = (int) (1000 * Double.parseDouble(env.getOrDefault("RERANK_HUB_TIMEOUT", "60")));
+        } catch (NumberFormatException ignored) {
+            // Keep the default.
+        }
+        return new HubSettings(endpoint, cache, token == null || token.isBlank() ? null : token, offline, timeout);
     }
 }

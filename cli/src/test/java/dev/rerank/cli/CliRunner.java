@@ -18,6 +18,7 @@ final class CliRunner {
     CliRunner(Path cache) {
         env.put("HF_HUB_CACHE", cache.toString());
         env.put("HF_ENDPOINT", "http://127.0.0.1:9"); // nothing listens there: no test reaches the real hub
+        env.put("RERANK_HUB_TIMEOUT", "5"); // a test never waits long on a stalled transfer
     }
 
     CliRunner env(String key, String value) {
