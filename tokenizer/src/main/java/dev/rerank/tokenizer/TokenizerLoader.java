@@ -1,10 +1,11 @@
 package dev.rerank.tokenizer;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,11 +48,92 @@ final class TokenizerLoader {
 
     // ---- tokenizer.json ----
 
+    /** tokenizer.json, with the two big parts (vocab, merges) streamed rather than built as a JSON tree. */
+    private record TokenizerJson(JsonObject root, JsonObject model, Map<String, Integer> vocab, List<String[]> merges) {}
+
+    private static TokenizerJson readTokenizerJson(Path file) {
+        String where = file.toString();
+        JsonObject root = new JsonObject();
+        JsonObject model = null;
+        Map<String, Integer> vocab = null;
+        List<String[]> merges = null;
+        try (JsonReader r = new JsonReader(Files.newBufferedReader(file, StandardCharsets.UTF_8))) {
+            r.beginObject();
+            while (r.hasNext()) {
+                String key = r.nextName();
+                if (!key.equals("model") || r.peek() != JsonToken.BEGIN_OBJECT) {
+                    root.add(key, JsonParser.parseReader(r));
+                    continue;
+                }
+                model = new JsonObject();
+                r.beginObject();
+                while (r.hasNext()) {
+                    String field = r.nextName();
+                    if (field.equals("vocab") && r.peek() == JsonToken.BEGIN_OBJECT) {
+                        vocab = readVocabulary(r, where);
+                    } else if (field.equals("merges") && r.peek() == JsonToken.BEGIN_ARRAY) {
+                        merges = readMerges(r, where);
+                    } else {
+                        model.add(field, JsonParser.parseReader(r));
+                    }
+                }
+                r.endObject();
+            }
+            r.endObject();
+        } catch (NoSuchFileException e) {
+            throw new TokenizerException("tokenizer file not found: " + file);
+        } catch (TokenizerException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw malformed(where, "invalid JSON (" + rootCause(e) + ")");
+        }
+        if (model == null) {
+            throw malformed(where, "'model' is missing or not an object");
+        }
+        if (vocab == null) {
+            throw malformed(where, "'model.vocab' is missing or not an object");
+        }
+        if (merges == null) {
+            throw malformed(where, "'model.merges' is missing or not an array");
+        }
+        return new TokenizerJson(root, model, vocab, merges);
+    }
+
+    private static List<String[]> readMerges(JsonReader r, String where) throws IOException {
+        List<String[]> merges = new ArrayList<>(50_000);
+        r.beginArray();
+        for (int i = 0; r.hasNext(); i++) {
+            JsonToken t = r.peek();
+            if (t == JsonToken.STRING) {
+                merges.add(splitMerge(r.nextString(), where, "merge " + i));
+            } else if (t == JsonToken.BEGIN_ARRAY) {
+                r.beginArray();
+                String[] pair = new String[2];
+                for (int k = 0; k < 2; k++) {
+                    if (!r.hasNext() || r.peek() != JsonToken.STRING) {
+                        throw malformed(where, "merge " + i + " is not a pair of strings");
+                    }
+                    pair[k] = r.nextString();
+                }
+                if (r.hasNext()) {
+                    throw malformed(where, "merge " + i + " has more than two symbols");
+                }
+                r.endArray();
+                merges.add(pair);
+            } else {
+                throw malformed(where, "merge " + i + " is neither \"a b\" nor [\"a\", \"b\"]");
+            }
+        }
+        r.endArray();
+        return merges;
+    }
+
     private static Tokenizer fromTokenizerJson(Path file, int configMaxLength) {
-        JsonObject root = parseObject(file);
+        TokenizerJson parsed = readTokenizerJson(file);
+        JsonObject root = parsed.root();
         String where = file.toString();
         requireNull(root, "normalizer", where);
-        JsonObject model = object(root, "model", where);
+        JsonObject model = parsed.model();
         String type = string(model, "type", "BPE");
         if (!type.equals("BPE")) {
             throw unsupported(where, "model type '" + type + "' (only BPE is implemented)");
@@ -68,20 +150,8 @@ final class TokenizerLoader {
             throw unsupported(where, "BPE byte_fallback");
         }
         boolean ignoreMerges = bool(model, "ignore_merges", false);
-
-        Map<String, Integer> vocab = vocabulary(object(model, "vocab", where), where);
-        JsonArray mergeList = array(model, "merges", where);
-        List<String[]> merges = new ArrayList<>(mergeList.size());
-        for (int i = 0; i < mergeList.size(); i++) {
-            JsonElement m = mergeList.get(i);
-            if (m.isJsonArray() && m.getAsJsonArray().size() == 2) {
-                merges.add(new String[] {m.getAsJsonArray().get(0).getAsString(), m.getAsJsonArray().get(1).getAsString()});
-            } else if (m.isJsonPrimitive()) {
-                merges.add(splitMerge(m.getAsString(), where, "merge " + i));
-            } else {
-                throw malformed(where, "merge " + i + " is neither \"a b\" nor [\"a\", \"b\"]: " + m);
-            }
-        }
+        Map<String, Integer> vocab = parsed.vocab();
+        List<String[]> merges = parsed.merges();
 
         boolean addPrefixSpace = false;
         boolean useRegex = true;
@@ -145,7 +215,16 @@ final class TokenizerLoader {
     // ---- vocab.json + merges.txt ----
 
     private static Tokenizer fromVocabAndMerges(Path vocabFile, Path mergesFile, int maxLength) {
-        Map<String, Integer> vocab = vocabulary(parseObject(vocabFile), vocabFile.toString());
+        Map<String, Integer> vocab;
+        try (JsonReader r = new JsonReader(Files.newBufferedReader(vocabFile, StandardCharsets.UTF_8))) {
+            vocab = readVocabulary(r, vocabFile.toString());
+        } catch (NoSuchFileException e) {
+            throw new TokenizerException("tokenizer file not found: " + vocabFile);
+        } catch (TokenizerException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw malformed(vocabFile.toString(), "invalid JSON (" + rootCause(e) + ")");
+        }
         List<String> lines = readLines(mergesFile);
         List<String[]> merges = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
@@ -213,25 +292,29 @@ final class TokenizerLoader {
                 maxLength);
     }
 
-    private static Map<String, Integer> vocabulary(JsonObject json, String where) {
-        Map<String, Integer> vocab = new HashMap<>(json.size() * 2);
-        Map<Integer, String> seen = new HashMap<>(json.size() * 2);
-        for (Map.Entry<String, JsonElement> e : json.entrySet()) {
-            int id;
-            try {
-                id = e.getValue().getAsInt();
-            } catch (RuntimeException ex) {
-                throw malformed(where, "vocabulary entry '" + e.getKey() + "' has no integer id: " + e.getValue());
+    private static Map<String, Integer> readVocabulary(JsonReader r, String where) throws IOException {
+        Map<String, Integer> vocab = new HashMap<>(100_000);
+        String[] byId = new String[65_536]; // ids are dense: an array finds duplicates cheaply
+        r.beginObject();
+        while (r.hasNext()) {
+            String token = r.nextName();
+            if (r.peek() != JsonToken.NUMBER) {
+                throw malformed(where, "vocabulary entry '" + token + "' has no integer id");
             }
-            if (id < 0) {
-                throw malformed(where, "vocabulary entry '" + e.getKey() + "' has negative id " + id);
+            int id = r.nextInt();
+            if (id < 0 || id > 50_000_000) {
+                throw malformed(where, "vocabulary entry '" + token + "' has an impossible id " + id);
             }
-            String other = seen.put(id, e.getKey());
-            if (other != null) {
-                throw malformed(where, "duplicate id " + id + " for '" + other + "' and '" + e.getKey() + "'");
+            if (id >= byId.length) {
+                byId = java.util.Arrays.copyOf(byId, Math.max(byId.length * 2, id + 1));
             }
-            vocab.put(e.getKey(), id);
+            if (byId[id] != null) {
+                throw malformed(where, "duplicate id " + id + " for '" + byId[id] + "' and '" + token + "'");
+            }
+            byId[id] = token;
+            vocab.put(token, id);
         }
+        r.endObject();
         return vocab;
     }
 
@@ -300,14 +383,6 @@ final class TokenizerLoader {
             throw malformed(where, "'" + key + "' is missing or not an object");
         }
         return e.getAsJsonObject();
-    }
-
-    private static JsonArray array(JsonObject parent, String key, String where) {
-        JsonElement e = parent.get(key);
-        if (e == null || !e.isJsonArray()) {
-            throw malformed(where, "'" + key + "' is missing or not an array");
-        }
-        return e.getAsJsonArray();
     }
 
     private static String string(JsonObject o, String key, String fallback) {
