@@ -24,6 +24,8 @@ public final class MatMul {
     private static final int ROWS = 4;
     /** k values per block: K_BLOCK × PANEL floats of weights stay in L1 across the row tiles. */
     private static final int K_BLOCK = Math.max(16, 8192 / PANEL);
+    /** Rows per block: ROW_BLOCK × K_BLOCK floats of A (64 KiB) stay in L2 while every panel uses them. */
+    private static final int ROW_BLOCK = 128;
 
     private MatMul() {}
 
@@ -46,21 +48,33 @@ public final class MatMul {
         }
     }
 
+    /**
+     * Panels [from, to) of C. The loops nest so that each piece of data is reused from the
+     * nearest cache: a K_BLOCK slice of one panel (32 KiB) from L1 across all the row tiles of a
+     * row block, and that row block's K_BLOCK slice of A (ROW_BLOCK × K_BLOCK floats) from L2
+     * across all the panels.
+     */
     private static void panels(float[] a, int rows, PackedMatrix w, int from, int to, float[] c, int stride) {
         for (int p = from; p < to; p++) {
             int col = p * PANEL;
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(w.bias, col, c, r * stride + col, PANEL);
             }
-            int base = p * PANEL * w.in;
-            for (int k0 = 0; k0 < w.in; k0 += K_BLOCK) {
-                int k1 = Math.min(w.in, k0 + K_BLOCK);
-                int r = 0;
-                for (; r + ROWS <= rows; r += ROWS) {
-                    tile(a, w.in, r, w.data, base, c, stride, col, k0, k1);
-                }
-                for (; r < rows; r++) {
-                    row(a, w.in, r, w.data, base, c, stride, col, k0, k1);
+        }
+        for (int k0 = 0; k0 < w.in; k0 += K_BLOCK) {
+            int k1 = Math.min(w.in, k0 + K_BLOCK);
+            for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
+                int r1 = Math.min(rows, r0 + ROW_BLOCK);
+                for (int p = from; p < to; p++) {
+                    int col = p * PANEL;
+                    int base = p * PANEL * w.in;
+                    int r = r0;
+                    for (; r + ROWS <= r1; r += ROWS) {
+                        tile(a, w.in, r, w.data, base, c, stride, col, k0, k1);
+                    }
+                    for (; r < r1; r++) {
+                        row(a, w.in, r, w.data, base, c, stride, col, k0, k1);
+                    }
                 }
             }
         }
