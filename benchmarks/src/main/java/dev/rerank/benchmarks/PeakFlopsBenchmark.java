@@ -30,6 +30,11 @@ public class PeakFlopsBenchmark {
 
     public float seed = 1.0001f;
 
+    @org.openjdk.jmh.annotations.Setup
+    public void announce() {
+        System.out.println("\nvector lanes: " + S.length());
+    }
+
     /** Floating-point operations one call performs. */
     public static double flops() {
         return 2.0 * S.length() * 16 * ITERATIONS;

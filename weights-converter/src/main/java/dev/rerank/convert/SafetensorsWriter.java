@@ -57,6 +57,12 @@ final class SafetensorsWriter {
                     out.write(t.data());
                 }
             }
+            try {
+                // Temp files are created private; the model file should read like any other.
+                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException notPosix) {
+                // Keep the platform's default.
+            }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new CheckpointException("cannot write " + target + ": " + e.getMessage(), e);
