@@ -40,15 +40,17 @@ def main():
             "| workload | threads | engine ms | ONNX Runtime ms | engine pairs/s | ORT pairs/s | throughput engine/ORT |",
             "|---|---|---|---|---|---|---|"]
     for w in "abcd":
+        cls = "RaceStsbBenchmark" if w == "d" else "RaceBenchmark"
+        params = {} if w == "d" else {"workload": w}
         for t in (1, 2):
-            e, ee = score("RaceBenchmark", "engine", workload=w, threads=t)
-            o, oe = score("RaceBenchmark", "onnxRuntime", workload=w, threads=t)
+            e, ee = score(cls, "engine", threads=t, **params)
+            o, oe = score(cls, "onnxRuntime", threads=t, **params)
             if e is None or o is None:
                 continue
             out.append(f"| {w}: {WORKLOADS[w]} | {t} | {e:.1f} ± {ee:.1f} | {o:.1f} ± {oe:.1f} | "
                        f"{PAIRS[w] * 1000 / e:.1f} | {PAIRS[w] * 1000 / o:.1f} | {o / e:.2f}× |")
             if w == "d":
-                s, se = score("RaceSortedBenchmark", "onnxRuntimeSortedD", threads=t)
+                s, se = score(cls, "onnxRuntimeSorted", threads=t)
                 if s is not None:
                     out.append(f"| d, ORT batches sorted by length | {t} | {e:.1f} ± {ee:.1f} | {s:.1f} ± {se:.1f} | "
                                f"{PAIRS[w] * 1000 / e:.1f} | {PAIRS[w] * 1000 / s:.1f} | {s / e:.2f}× |")

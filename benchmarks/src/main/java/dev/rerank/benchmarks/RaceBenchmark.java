@@ -1,13 +1,7 @@
 package dev.rerank.benchmarks;
 
 import ai.onnxruntime.OrtException;
-import dev.rerank.CrossEncoder;
-import dev.rerank.CrossEncoder.Pair;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,10 +18,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The race: this engine and ONNX Runtime on the same model (distilroberta shape, synthetic
- * weights, salt golden-768), the same inputs and thread count, in the same run.
- * Workloads: a = 1 pair × 32 tokens, b = 32 × 64, c = 8 × 256, d = all 1,379 STS-B test pairs.
- * Before timing, both engines score the workload and must agree to 1e-4, or the run fails.
+ * The race on fixed-size workloads: a = 1 pair × 32 tokens (latency), b = 32 pairs × 64 tokens,
+ * c = 8 pairs × 256 tokens (throughput). Workload d (STS-B) is {@link RaceStsbBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,81 +28,32 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx6g"})
 public class RaceBenchmark {
-    @Param({"a", "b", "c", "d"})
+    @Param({"a", "b", "c"})
     public String workload;
 
     @Param({"1", "2"})
     public int threads;
 
-    CrossEncoder engine;
-    OnnxRuntimeEngine ort;
-    List<Pair> pairs;
-    List<int[]> ids;
+    private Race race;
 
     @Setup(Level.Trial)
     public void setUp() throws OrtException, IOException {
-        engine = SyntheticModel.crossEncoder(threads, 32);
-        ort = new OnnxRuntimeEngine(onnxFile(), threads);
-        pairs = switch (workload) {
-            case "a" -> Workloads.pairs(engine.tokenizer(), 1, 32);
-            case "b" -> Workloads.pairs(engine.tokenizer(), 32, 64);
-            case "c" -> Workloads.pairs(engine.tokenizer(), 8, 256);
-            case "d" -> stsbPairs();
-            default -> throw new IllegalArgumentException(workload);
-        };
-        ids = new ArrayList<>();
-        for (Pair p : pairs) {
-            ids.add(engine.encode(p));
-        }
-        checkAgreement();
-    }
-
-    static Path onnxFile() {
-        return Path.of(System.getProperty("rerank.onnx", "benchmarks/target/model/model.onnx"));
-    }
-
-    static List<Pair> stsbPairs() throws IOException {
-        List<Pair> out = new ArrayList<>();
-        for (String line : Files.readAllLines(SyntheticModel.testdata().resolve("stsb/sts-test.csv"))) {
-            String[] f = line.split("\t", -1);
-            if (f.length >= 7) {
-                out.add(new Pair(f[5], f[6]));
-            }
-        }
-        return out;
-    }
-
-    /** Both engines score the same inputs; a disagreement stops the run. */
-    private void checkAgreement() throws OrtException {
-        float[][] ours = engine.predict(pairs, CrossEncoder.Output.LOGITS);
-        float[][] theirs = ort.logits(ids, 32, false);
-        double worst = 0;
-        for (int i = 0; i < ours.length; i++) {
-            for (int l = 0; l < ours[i].length; l++) {
-                worst = Math.max(worst, Math.abs(ours[i][l] - theirs[i][l]));
-            }
-        }
-        System.out.printf("%nagreement on workload %s: max |logit difference| %.2e over %d pairs%n", workload, worst, ours.length);
-        if (!(worst <= 1e-4)) {
-            throw new IllegalStateException("the engines disagree on workload " + workload + ": max |logit difference| "
-                    + worst + " > 1e-4");
-        }
+        race = new Race(workload, threads);
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() throws OrtException {
-        engine.close();
-        ort.close();
+    public void tearDown() {
+        race.close();
     }
 
     @Benchmark
     public float[] engine() {
-        return engine.predict(pairs);
+        return race.engine.predict(race.pairs);
     }
 
     /** What ONNX Runtime users do: batches of 32 in input order, padded to the longest. */
     @Benchmark
     public float[][] onnxRuntime() throws OrtException {
-        return ort.logits(ids, 32, false);
+        return race.ort.logits(race.ids, 32, false);
     }
 }

@@ -27,6 +27,7 @@ public final class Main {
               convert    PyTorch checkpoint -> safetensors, or change a safetensors file's dtype
               inspect    list the tensors of a weights file
               synth      write a model with synthetic weights
+              serve      HTTP rerank service (text-embeddings-inference and Cohere compatible)
 
             The model (--model) is a local directory or a hub id; default %s.
             Run 'rerank <command> --help' for a command's options.
@@ -63,6 +64,7 @@ public final class Main {
                 case "eval" -> new EvalCommand(console).run(args);
                 case "info" -> new InfoCommand(console).run(args);
                 case "download" -> new DownloadCommand(console).run(args);
+                case "serve" -> new ServeCommand(console).run(args);
                 case "convert", "inspect", "synth" -> new WeightsCommands(console).run(command, args);
                 default -> throw new UsageException("unknown command '" + command + "'");
             }
@@ -86,7 +88,7 @@ public final class Main {
     }
 
     private static boolean isCommand(String c) {
-        return java.util.Set.of("predict", "rank", "tokenize", "eval", "info", "download", "convert", "inspect", "synth").contains(c);
+        return java.util.Set.of("predict", "rank", "tokenize", "eval", "info", "download", "convert", "inspect", "synth", "serve").contains(c);
     }
 
     static String version() {
