@@ -41,5 +41,6 @@ for engine in engine onnxruntime; do
     "$engine" "$model" 2>/dev/null | tee -a "$out/footprint.txt"
 done
 
-python3 benchmarks/scripts/results.py "$out/jmh.json" "$out/footprint.txt" "$out/jmh.log" > benchmarks/RESULTS.md
+# The server load test is its own script (benchmarks/load-test.sh); its last table is included.
+python3 benchmarks/scripts/results.py "$out/jmh.json" "$out/footprint.txt" "$out/jmh.log" "$out/load.md" > benchmarks/RESULTS.md
 echo "== wrote benchmarks/RESULTS.md"

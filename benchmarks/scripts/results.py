@@ -34,7 +34,11 @@ def main():
 
     def score(cls, method, **params):
         r = by.get((cls, method, tuple(sorted((k, str(v)) for k, v in params.items()))))
-        return (r["primaryMetric"]["score"], r["primaryMetric"]["scoreError"]) if r else (None, None)
+        if not r:
+            return None, None
+        m = r["primaryMetric"]
+        error = float(m["scoreError"]) if str(m["scoreError"]) != "NaN" else float("nan")
+        return float(m["score"]), error
 
     out += ["## The race", "",
             "| workload | threads | engine ms | ONNX Runtime ms | engine pairs/s | ORT pairs/s | throughput engine/ORT |",
@@ -94,6 +98,10 @@ def main():
             tokens = f"{v * tokens_per_op / 1e6:.2f} M" if tokens_per_op else "?"
             out.append(f"| {label} | {v:.1f} ± {err:.1f} | {tokens} |")
         out += ["", f"Java / Rust: **{j / r:.1f}×**", ""]
+
+    if len(sys.argv) > 4 and os.path.exists(sys.argv[4]):
+        out += ["## HTTP server load test (`rerank serve`, POST /rerank, 8 documents per request, loopback)", "",
+                open(sys.argv[4]).read().strip(), ""]
 
     if footprint:
         out += ["## Resident memory after loading the model", "",

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Load test of `rerank serve` (POST /rerank, 8 documents per request) on loopback at 1, 8 and 32
+# concurrent clients, on the tiny model and on the distilroberta-shaped synthetic model, plus a
+# 60 s run that samples resident memory. Bounded: it stops by itself (about 3 minutes).
+# Writes benchmarks/target/load.md, which benchmarks/run.sh puts into RESULTS.md.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
+  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+out="$root/benchmarks/target"
+mvn -B -q -DskipTests package -pl benchmarks -am
+if [ ! -f "$out/model/model.safetensors" ]; then
+  echo "error: run benchmarks/run.sh first (it writes the synthetic model to $out/model)" >&2
+  exit 1
+fi
+run() { "$java" --add-modules jdk.incubator.vector -Xmx4g -cp benchmarks/target/benchmarks.jar \
+  dev.rerank.benchmarks.ServerLoadTest "$@" 2> >(grep -v '^WARNING' >&2); }
+{
+  run "tiny model (testdata/models/tiny-roberta)" testdata/models/tiny-roberta 10 60
+  run "distilroberta-shaped synthetic model" "$out/model" 10 0
+} | tee "$out/load.md"
