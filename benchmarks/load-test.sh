@@ -4,13 +4,7 @@
 # 60 s run that samples resident memory. Bounded: it stops by itself (about 3 minutes).
 # Writes benchmarks/target/load.md, which benchmarks/run.sh puts into RESULTS.md.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
-  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-out="$root/benchmarks/target"
+source "$(dirname "${BASH_SOURCE[0]}")/scripts/env.sh"
 mvn -B -q -DskipTests package -pl benchmarks -am
 if [ ! -f "$out/model/model.safetensors" ]; then
   echo "error: run benchmarks/run.sh first (it writes the synthetic model to $out/model)" >&2

@@ -5,13 +5,7 @@
 # Set-up it needs once: Debian's python3-torch (apt-get install -y python3-torch) to export the
 # ONNX model for ONNX Runtime. Nothing here is part of the tests or CI.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
-  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-out="$root/benchmarks/target"
+source "$(dirname "${BASH_SOURCE[0]}")/scripts/env.sh"
 model="$out/model"
 
 echo "== building"

@@ -2,6 +2,7 @@ package dev.rerank;
 
 import dev.rerank.kernels.Activations;
 import dev.rerank.kernels.Parallel;
+import dev.rerank.kernels.Softmax;
 import dev.rerank.model.ModelException;
 import dev.rerank.model.Roberta;
 import dev.rerank.model.RobertaConfig;
@@ -195,7 +196,7 @@ public final class CrossEncoder implements AutoCloseable {
             float[] row = logits[i].clone();
             switch (output) {
                 case LOGITS -> { }
-                case PROBABILITIES -> softmax(row);
+                case PROBABILITIES -> Softmax.apply(row, 0, row.length);
                 case ACTIVATED -> activate(row);
             }
             out[i] = row;
@@ -270,22 +271,6 @@ public final class CrossEncoder implements AutoCloseable {
             case SIGMOID -> Activations.sigmoid(row, 0, row.length);
             case TANH -> Activations.tanh(row, 0, row.length);
             case IDENTITY -> { }
-        }
-    }
-
-    private static void softmax(float[] row) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : row) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        double[] e = new double[row.length];
-        for (int i = 0; i < row.length; i++) {
-            e[i] = Math.exp(row[i] - max);
-            sum += e[i];
-        }
-        for (int i = 0; i < row.length; i++) {
-            row[i] = (float) (e[i] / sum);
         }
     }
 

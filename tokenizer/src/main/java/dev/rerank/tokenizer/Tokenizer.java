@@ -100,8 +100,7 @@ public final class Tokenizer {
         int[] first = ids(a);
         int[] second = ids(b);
         int room = maxLength - 4;
-        // With no room at all the reference empties both texts, whatever the strategy.
-        int[] keep = room == 0 ? new int[] {0, 0} : strategy.keep(first.length, second.length, room);
+        int[] keep = strategy.keep(first.length, second.length, room);
         int[] out = new int[keep[0] + keep[1] + 4];
         int k = 0;
         out[k++] = clsId;

@@ -29,6 +29,10 @@ public enum Truncation {
         if (first + second <= room) {
             return new int[] {first, second};
         }
+        if (room == 0) {
+            // With no room at all the reference empties both texts, whatever the strategy.
+            return new int[] {0, 0};
+        }
         int toRemove = first + second - room;
         return switch (this) {
             case LONGEST_FIRST -> {
