@@ -41,6 +41,7 @@ public class MatMulBenchmark {
 
     private float[] a;
     private float[] c;
+    private float[] scratch;
     private PackedMatrix w;
     private Parallel parallel;
 
@@ -60,6 +61,7 @@ public class MatMulBenchmark {
         }
         w = PackedMatrix.pack(weights, out, in, new float[out]);
         c = new float[rows * out];
+        scratch = new float[MatMul.scratchSize(rows, in)];
         parallel = new Parallel(threads);
     }
 
@@ -70,7 +72,7 @@ public class MatMulBenchmark {
 
     @Benchmark
     public float[] multiply() {
-        MatMul.multiply(a, rows, w, c, parallel);
+        MatMul.multiply(a, rows, w, c, scratch, parallel);
         return c;
     }
 }

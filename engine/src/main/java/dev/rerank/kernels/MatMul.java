@@ -7,277 +7,199 @@ import jdk.incubator.vector.VectorSpecies;
  * C = A · Wᵀ + b for activations A[rows][in] and a packed weight matrix W[out][in]: every Linear
  * layer of the model.
  *
- * <p>The inner kernel keeps a 4-row × 4-vector tile of C in registers (16 accumulators): for each k
- * it loads 4 weight vectors once and reuses each for 4 rows, against only 4 broadcasts of A —
- * broadcasts compete with FMAs for the same execution ports on x86, so they are kept few. k runs
- * in blocks whose slice of the panel stays in L1 while every row tile uses it; C carries the running
- * sums from one block to the next, starting from the bias. Every element of C is therefore
- * accumulated in the same order (bias, then k = 0, 1, ...) whichever tile or thread computes it,
- * so results do not depend on batch composition or thread count. Threads split the output panels,
- * so each reads only its own share of the weights.
+ * <p>The inner kernel keeps an 8-row × 3-vector tile of C in registers (24 of the 32 vector
+ * registers): for each k it loads 3 weight vectors and broadcasts 8 activations, so every value
+ * loaded feeds several FMAs. The activations are first copied into tiles of 8 rows, interleaved by
+ * k ({@link #pack}); the kernel then reads all 8 rows through one index with constant offsets,
+ * where reading 8 separate rows would cost C2 an address computation per row per k — enough extra
+ * instructions to leave the FMA units idle a quarter of the time. A last, partial tile is padded
+ * with zero rows and computed into a small buffer, so every row goes through the same kernel.
+ *
+ * <p>Loop order, outermost first: row blocks, panels, k blocks, tiles. A k block of one panel
+ * (K_BLOCK × PANEL floats, 32 KiB) stays in L1 while every tile of the row block uses it, and the
+ * panel's slice of C stays in cache across its k blocks. C carries the running sums from one k
+ * block to the next, starting from the bias, so every element of C is accumulated in the same order
+ * (bias, then k = 0, 1, ...) whichever tile or thread computes it: results do not depend on batch
+ * composition or thread count. Threads split the panels, so each reads only its share of W.
  */
 public final class MatMul {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    /** Output columns per packed panel. */
-    public static final int PANEL = 4 * L;
-    private static final int ROWS = 4;
-    /** k values per block: K_BLOCK × PANEL floats of weights stay in L1 across the row tiles. */
+    /** Output columns per packed panel: the width of the register tile. */
+    public static final int PANEL = 3 * L;
+    /** Rows per register tile. */
+    private static final int ROWS = 8;
+    /** k values per block: K_BLOCK × PANEL floats of weights stay in L1 across the tiles. */
     private static final int K_BLOCK = Math.max(16, 8192 / PANEL);
-    /** Rows per block: ROW_BLOCK × K_BLOCK floats of A (64 KiB) stay in L2 while every panel uses them. */
+    /** Rows per block: ROW_BLOCK × K_BLOCK packed activations stay in L2 while the panels use them. */
     private static final int ROW_BLOCK = 128;
 
     private MatMul() {}
 
-    /** c[r * out + j] = bias[j] + Σ_k a[r * in + k] · W[j][k], for r &lt; rows. */
+    /** Floats of scratch that {@link #multiply(float[], int, PackedMatrix, float[], float[], Parallel)} needs. */
+    public static int scratchSize(int rows, int in) {
+        return Math.multiplyExact(tiles(rows) * ROWS, in);
+    }
+
+    /** c[r * out + j] = bias[j] + Σ_k a[r * in + k] · W[j][k], for r &lt; rows, with a scratch buffer of its own. */
     public static void multiply(float[] a, int rows, PackedMatrix w, float[] c, Parallel parallel) {
+        multiply(a, rows, w, c, new float[scratchSize(rows, w.in)], parallel);
+    }
+
+    /**
+     * c[r * out + j] = bias[j] + Σ_k a[r * in + k] · W[j][k], for r &lt; rows. {@code scratch} holds
+     * at least {@link #scratchSize}(rows, in) floats; its contents are overwritten.
+     */
+    public static void multiply(float[] a, int rows, PackedMatrix w, float[] c, float[] scratch, Parallel parallel) {
         if ((long) rows * w.in > a.length || (long) rows * w.out > c.length) {
             throw new IllegalArgumentException("buffers too small for " + rows + " rows");
         }
+        if (scratch.length < scratchSize(rows, w.in)) {
+            throw new IllegalArgumentException("scratch has " + scratch.length + " floats, needs " + scratchSize(rows, w.in));
+        }
+        parallel.forRange(tiles(rows), (from, to) -> pack(a, rows, w.in, scratch, from, to));
         if (w.out % PANEL == 0) {
-            parallel.forRange(w.panels(), (from, to) -> panels(a, rows, w, from, to, c, w.out));
+            parallel.forRange(w.panels(), (from, to) -> panels(scratch, rows, w, from, to, c, w.out));
             return;
         }
         // An output width that is not a whole number of panels: compute into a padded buffer so
-        // the kernels never need masked stores, then keep the real columns.
+        // the kernel never needs masked stores, then keep the real columns.
         int stride = w.panels() * PANEL;
         float[] padded = new float[rows * stride];
-        parallel.forRange(w.panels(), (from, to) -> panels(a, rows, w, from, to, padded, stride));
+        parallel.forRange(w.panels(), (from, to) -> panels(scratch, rows, w, from, to, padded, stride));
         for (int r = 0; r < rows; r++) {
             System.arraycopy(padded, r * stride, c, r * w.out, w.out);
         }
     }
 
-    /**
-     * Panels [from, to) of C. The loops nest so that each piece of data is reused from the
-     * nearest cache: a K_BLOCK slice of one panel (32 KiB) from L1 across all the row tiles of a
-     * row block, and that row block's K_BLOCK slice of A (ROW_BLOCK × K_BLOCK floats) from L2
-     * across all the panels.
-     */
-    private static void panels(float[] a, int rows, PackedMatrix w, int from, int to, float[] c, int stride) {
-        for (int p = from; p < to; p++) {
-            int col = p * PANEL;
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(w.bias, col, c, r * stride + col, PANEL);
+    private static int tiles(int rows) {
+        return (rows + ROWS - 1) / ROWS;
+    }
+
+    /** Tiles [from, to) of A into packed[t * ROWS * in + k * ROWS + i] = a[(t * ROWS + i) * in + k], zero past the last row. */
+    private static void pack(float[] a, int rows, int in, float[] packed, int from, int to) {
+        for (int t = from; t < to; t++) {
+            int tile = t * ROWS * in;
+            for (int i = 0; i < ROWS; i++) {
+                int r = t * ROWS + i;
+                if (r >= rows) {
+                    for (int k = 0; k < in; k++) {
+                        packed[tile + k * ROWS + i] = 0;
+                    }
+                    continue;
+                }
+                for (int k = 0; k < in; k++) {
+                    packed[tile + k * ROWS + i] = a[r * in + k];
+                }
             }
         }
-        for (int k0 = 0; k0 < w.in; k0 += K_BLOCK) {
-            int k1 = Math.min(w.in, k0 + K_BLOCK);
-            for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
-                int r1 = Math.min(rows, r0 + ROW_BLOCK);
-                for (int p = from; p < to; p++) {
-                    int col = p * PANEL;
-                    int base = p * PANEL * w.in;
-                    int r = r0;
-                    for (; r + ROWS <= r1; r += ROWS) {
-                        tile(a, w.in, r, w.data, base, c, stride, col, k0, k1);
+    }
+
+    /** Panels [from, to) of C, all rows. */
+    private static void panels(float[] packed, int rows, PackedMatrix w, int from, int to, float[] c, int stride) {
+        int full = rows / ROWS;
+        int partialRows = rows - full * ROWS;
+        float[] partial = partialRows == 0 ? null : new float[ROWS * PANEL];
+        for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
+            int firstTile = r0 / ROWS;
+            int lastTile = Math.min(r0 + ROW_BLOCK, full * ROWS) / ROWS;
+            boolean withPartial = partial != null && r0 + ROW_BLOCK >= rows;
+            for (int p = from; p < to; p++) {
+                int col = p * PANEL;
+                int panel = p * PANEL * w.in;
+                for (int r = r0; r < Math.min(rows, r0 + ROW_BLOCK); r++) {
+                    System.arraycopy(w.bias, col, c, r * stride + col, PANEL);
+                }
+                if (withPartial) {
+                    for (int i = 0; i < ROWS; i++) {
+                        System.arraycopy(w.bias, col, partial, i * PANEL, PANEL);
                     }
-                    for (; r < r1; r++) {
-                        row(a, w.in, r, w.data, base, c, stride, col, k0, k1);
+                }
+                for (int k0 = 0; k0 < w.in; k0 += K_BLOCK) {
+                    int k1 = Math.min(w.in, k0 + K_BLOCK);
+                    for (int t = firstTile; t < lastTile; t++) {
+                        tile(packed, t * ROWS * w.in, w.data, panel, c, t * ROWS * stride + col, stride, k0, k1);
+                    }
+                    if (withPartial) {
+                        tile(packed, full * ROWS * w.in, w.data, panel, partial, 0, PANEL, k0, k1);
+                    }
+                }
+                if (withPartial) {
+                    for (int i = 0; i < partialRows; i++) {
+                        System.arraycopy(partial, i * PANEL, c, (full * ROWS + i) * stride + col, PANEL);
                     }
                 }
             }
         }
     }
 
-    /** Rows [r, r + 4) × one panel, k in [k0, k1), continuing the sums already in c. */
-    private static void tile(float[] a, int in, int r, float[] pw, int base, float[] c, int stride, int col, int k0, int k1) {
-        final int o0 = (r + 0) * stride + col;
-        final int a0 = (r + 0) * in;
-        final int o1 = (r + 1) * stride + col;
-        final int a1 = (r + 1) * in;
-        final int o2 = (r + 2) * stride + col;
-        final int a2 = (r + 2) * in;
-        final int o3 = (r + 3) * stride + col;
-        final int a3 = (r + 3) * in;
-        FloatVector c0_0 = FloatVector.fromArray(S, c, o0);
-        FloatVector c0_1 = FloatVector.fromArray(S, c, o0 + 1 * L);
-        FloatVector c0_2 = FloatVector.fromArray(S, c, o0 + 2 * L);
-        FloatVector c0_3 = FloatVector.fromArray(S, c, o0 + 3 * L);
-        FloatVector c1_0 = FloatVector.fromArray(S, c, o1);
-        FloatVector c1_1 = FloatVector.fromArray(S, c, o1 + 1 * L);
-        FloatVector c1_2 = FloatVector.fromArray(S, c, o1 + 2 * L);
-        FloatVector c1_3 = FloatVector.fromArray(S, c, o1 + 3 * L);
-        FloatVector c2_0 = FloatVector.fromArray(S, c, o2);
-        FloatVector c2_1 = FloatVector.fromArray(S, c, o2 + 1 * L);
-        FloatVector c2_2 = FloatVector.fromArray(S, c, o2 + 2 * L);
-        FloatVector c2_3 = FloatVector.fromArray(S, c, o2 + 3 * L);
-        FloatVector c3_0 = FloatVector.fromArray(S, c, o3);
-        FloatVector c3_1 = FloatVector.fromArray(S, c, o3 + 1 * L);
-        FloatVector c3_2 = FloatVector.fromArray(S, c, o3 + 2 * L);
-        FloatVector c3_3 = FloatVector.fromArray(S, c, o3 + 3 * L);
-        int k = k0;
-        for (; k + 3 < k1; k += 4) {
-            int wk = base + (k) * PANEL;
-            FloatVector w0 = FloatVector.fromArray(S, pw, wk);
-            FloatVector w1 = FloatVector.fromArray(S, pw, wk + 1 * L);
-            FloatVector w2 = FloatVector.fromArray(S, pw, wk + 2 * L);
-            FloatVector w3 = FloatVector.fromArray(S, pw, wk + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
-            c0_0 = x.fma(w0, c0_0);
-            c0_1 = x.fma(w1, c0_1);
-            c0_2 = x.fma(w2, c0_2);
-            c0_3 = x.fma(w3, c0_3);
-            x = FloatVector.broadcast(S, a[a1 + k]);
-            c1_0 = x.fma(w0, c1_0);
-            c1_1 = x.fma(w1, c1_1);
-            c1_2 = x.fma(w2, c1_2);
-            c1_3 = x.fma(w3, c1_3);
-            x = FloatVector.broadcast(S, a[a2 + k]);
-            c2_0 = x.fma(w0, c2_0);
-            c2_1 = x.fma(w1, c2_1);
-            c2_2 = x.fma(w2, c2_2);
-            c2_3 = x.fma(w3, c2_3);
-            x = FloatVector.broadcast(S, a[a3 + k]);
-            c3_0 = x.fma(w0, c3_0);
-            c3_1 = x.fma(w1, c3_1);
-            c3_2 = x.fma(w2, c3_2);
-            c3_3 = x.fma(w3, c3_3);
-            wk = base + (k + 1) * PANEL;
-            w0 = FloatVector.fromArray(S, pw, wk);
-            w1 = FloatVector.fromArray(S, pw, wk + 1 * L);
-            w2 = FloatVector.fromArray(S, pw, wk + 2 * L);
-            w3 = FloatVector.fromArray(S, pw, wk + 3 * L);
-            x = FloatVector.broadcast(S, a[a0 + k + 1]);
-            c0_0 = x.fma(w0, c0_0);
-            c0_1 = x.fma(w1, c0_1);
-            c0_2 = x.fma(w2, c0_2);
-            c0_3 = x.fma(w3, c0_3);
-            x = FloatVector.broadcast(S, a[a1 + k + 1]);
-            c1_0 = x.fma(w0, c1_0);
-            c1_1 = x.fma(w1, c1_1);
-            c1_2 = x.fma(w2, c1_2);
-            c1_3 = x.fma(w3, c1_3);
-            x = FloatVector.broadcast(S, a[a2 + k + 1]);
-            c2_0 = x.fma(w0, c2_0);
-            c2_1 = x.fma(w1, c2_1);
-            c2_2 = x.fma(w2, c2_2);
-            c2_3 = x.fma(w3, c2_3);
-            x = FloatVector.broadcast(S, a[a3 + k + 1]);
-            c3_0 = x.fma(w0, c3_0);
-            c3_1 = x.fma(w1, c3_1);
-            c3_2 = x.fma(w2, c3_2);
-            c3_3 = x.fma(w3, c3_3);
-            wk = base + (k + 2) * PANEL;
-            w0 = FloatVector.fromArray(S, pw, wk);
-            w1 = FloatVector.fromArray(S, pw, wk + 1 * L);
-            w2 = FloatVector.fromArray(S, pw, wk + 2 * L);
-            w3 = FloatVector.fromArray(S, pw, wk + 3 * L);
-            x = FloatVector.broadcast(S, a[a0 + k + 2]);
-            c0_0 = x.fma(w0, c0_0);
-            c0_1 = x.fma(w1, c0_1);
-            c0_2 = x.fma(w2, c0_2);
-            c0_3 = x.fma(w3, c0_3);
-            x = FloatVector.broadcast(S, a[a1 + k + 2]);
-            c1_0 = x.fma(w0, c1_0);
-            c1_1 = x.fma(w1, c1_1);
-            c1_2 = x.fma(w2, c1_2);
-            c1_3 = x.fma(w3, c1_3);
-            x = FloatVector.broadcast(S, a[a2 + k + 2]);
-            c2_0 = x.fma(w0, c2_0);
-            c2_1 = x.fma(w1, c2_1);
-            c2_2 = x.fma(w2, c2_2);
-            c2_3 = x.fma(w3, c2_3);
-            x = FloatVector.broadcast(S, a[a3 + k + 2]);
-            c3_0 = x.fma(w0, c3_0);
-            c3_1 = x.fma(w1, c3_1);
-            c3_2 = x.fma(w2, c3_2);
-            c3_3 = x.fma(w3, c3_3);
-            wk = base + (k + 3) * PANEL;
-            w0 = FloatVector.fromArray(S, pw, wk);
-            w1 = FloatVector.fromArray(S, pw, wk + 1 * L);
-            w2 = FloatVector.fromArray(S, pw, wk + 2 * L);
-            w3 = FloatVector.fromArray(S, pw, wk + 3 * L);
-            x = FloatVector.broadcast(S, a[a0 + k + 3]);
-            c0_0 = x.fma(w0, c0_0);
-            c0_1 = x.fma(w1, c0_1);
-            c0_2 = x.fma(w2, c0_2);
-            c0_3 = x.fma(w3, c0_3);
-            x = FloatVector.broadcast(S, a[a1 + k + 3]);
-            c1_0 = x.fma(w0, c1_0);
-            c1_1 = x.fma(w1, c1_1);
-            c1_2 = x.fma(w2, c1_2);
-            c1_3 = x.fma(w3, c1_3);
-            x = FloatVector.broadcast(S, a[a2 + k + 3]);
-            c2_0 = x.fma(w0, c2_0);
-            c2_1 = x.fma(w1, c2_1);
-            c2_2 = x.fma(w2, c2_2);
-            c2_3 = x.fma(w3, c2_3);
-            x = FloatVector.broadcast(S, a[a3 + k + 3]);
-            c3_0 = x.fma(w0, c3_0);
-            c3_1 = x.fma(w1, c3_1);
-            c3_2 = x.fma(w2, c3_2);
-            c3_3 = x.fma(w3, c3_3);
+    /**
+     * Rows [r, r + 8) × one panel, k in [k0, k1), continuing the sums already in c. The 24
+     * accumulators are spelled out because that is how C2 keeps them in registers: an array of
+     * vectors would live in memory. Per k: 3 weight loads and 8 broadcasts feed 24 FMAs.
+     */
+    private static void tile(float[] packedA, int t, float[] weights, int panel, float[] c, int o0, int stride, int k0, int k1) {
+        final int o1 = o0 + 1 * stride;
+        final int o2 = o0 + 2 * stride;
+        final int o3 = o0 + 3 * stride;
+        final int o4 = o0 + 4 * stride;
+        final int o5 = o0 + 5 * stride;
+        final int o6 = o0 + 6 * stride;
+        final int o7 = o0 + 7 * stride;
+        FloatVector c00 = FloatVector.fromArray(S, c, o0);
+        FloatVector c01 = FloatVector.fromArray(S, c, o0 + 1 * L);
+        FloatVector c02 = FloatVector.fromArray(S, c, o0 + 2 * L);
+        FloatVector c10 = FloatVector.fromArray(S, c, o1);
+        FloatVector c11 = FloatVector.fromArray(S, c, o1 + 1 * L);
+        FloatVector c12 = FloatVector.fromArray(S, c, o1 + 2 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, o2);
+        FloatVector c21 = FloatVector.fromArray(S, c, o2 + 1 * L);
+        FloatVector c22 = FloatVector.fromArray(S, c, o2 + 2 * L);
+        FloatVector c30 = FloatVector.fromArray(S, c, o3);
+        FloatVector c31 = FloatVector.fromArray(S, c, o3 + 1 * L);
+        FloatVector c32 = FloatVector.fromArray(S, c, o3 + 2 * L);
+        FloatVector c40 = FloatVector.fromArray(S, c, o4);
+        FloatVector c41 = FloatVector.fromArray(S, c, o4 + 1 * L);
+        FloatVector c42 = FloatVector.fromArray(S, c, o4 + 2 * L);
+        FloatVector c50 = FloatVector.fromArray(S, c, o5);
+        FloatVector c51 = FloatVector.fromArray(S, c, o5 + 1 * L);
+        FloatVector c52 = FloatVector.fromArray(S, c, o5 + 2 * L);
+        FloatVector c60 = FloatVector.fromArray(S, c, o6);
+        FloatVector c61 = FloatVector.fromArray(S, c, o6 + 1 * L);
+        FloatVector c62 = FloatVector.fromArray(S, c, o6 + 2 * L);
+        FloatVector c70 = FloatVector.fromArray(S, c, o7);
+        FloatVector c71 = FloatVector.fromArray(S, c, o7 + 1 * L);
+        FloatVector c72 = FloatVector.fromArray(S, c, o7 + 2 * L);
+        for (int k = k0; k < k1; k++) {
+            int wk = panel + k * PANEL;
+            int ak = t + k * ROWS;
+            FloatVector w0 = FloatVector.fromArray(S, weights, wk);
+            FloatVector w1 = FloatVector.fromArray(S, weights, wk + 1 * L);
+            FloatVector w2 = FloatVector.fromArray(S, weights, wk + 2 * L);
+            FloatVector x = FloatVector.broadcast(S, packedA[ak + 0]);
+            c00 = x.fma(w0, c00); c01 = x.fma(w1, c01); c02 = x.fma(w2, c02);
+            x = FloatVector.broadcast(S, packedA[ak + 1]);
+            c10 = x.fma(w0, c10); c11 = x.fma(w1, c11); c12 = x.fma(w2, c12);
+            x = FloatVector.broadcast(S, packedA[ak + 2]);
+            c20 = x.fma(w0, c20); c21 = x.fma(w1, c21); c22 = x.fma(w2, c22);
+            x = FloatVector.broadcast(S, packedA[ak + 3]);
+            c30 = x.fma(w0, c30); c31 = x.fma(w1, c31); c32 = x.fma(w2, c32);
+            x = FloatVector.broadcast(S, packedA[ak + 4]);
+            c40 = x.fma(w0, c40); c41 = x.fma(w1, c41); c42 = x.fma(w2, c42);
+            x = FloatVector.broadcast(S, packedA[ak + 5]);
+            c50 = x.fma(w0, c50); c51 = x.fma(w1, c51); c52 = x.fma(w2, c52);
+            x = FloatVector.broadcast(S, packedA[ak + 6]);
+            c60 = x.fma(w0, c60); c61 = x.fma(w1, c61); c62 = x.fma(w2, c62);
+            x = FloatVector.broadcast(S, packedA[ak + 7]);
+            c70 = x.fma(w0, c70); c71 = x.fma(w1, c71); c72 = x.fma(w2, c72);
         }
-        for (; k < k1; k++) {
-            int wk = base + (k) * PANEL;
-            FloatVector w0 = FloatVector.fromArray(S, pw, wk);
-            FloatVector w1 = FloatVector.fromArray(S, pw, wk + 1 * L);
-            FloatVector w2 = FloatVector.fromArray(S, pw, wk + 2 * L);
-            FloatVector w3 = FloatVector.fromArray(S, pw, wk + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
-            c0_0 = x.fma(w0, c0_0);
-            c0_1 = x.fma(w1, c0_1);
-            c0_2 = x.fma(w2, c0_2);
-            c0_3 = x.fma(w3, c0_3);
-            x = FloatVector.broadcast(S, a[a1 + k]);
-            c1_0 = x.fma(w0, c1_0);
-            c1_1 = x.fma(w1, c1_1);
-            c1_2 = x.fma(w2, c1_2);
-            c1_3 = x.fma(w3, c1_3);
-            x = FloatVector.broadcast(S, a[a2 + k]);
-            c2_0 = x.fma(w0, c2_0);
-            c2_1 = x.fma(w1, c2_1);
-            c2_2 = x.fma(w2, c2_2);
-            c2_3 = x.fma(w3, c2_3);
-            x = FloatVector.broadcast(S, a[a3 + k]);
-            c3_0 = x.fma(w0, c3_0);
-            c3_1 = x.fma(w1, c3_1);
-            c3_2 = x.fma(w2, c3_2);
-            c3_3 = x.fma(w3, c3_3);
-        }
-        c0_0.intoArray(c, o0);
-        c0_1.intoArray(c, o0 + 1 * L);
-        c0_2.intoArray(c, o0 + 2 * L);
-        c0_3.intoArray(c, o0 + 3 * L);
-        c1_0.intoArray(c, o1);
-        c1_1.intoArray(c, o1 + 1 * L);
-        c1_2.intoArray(c, o1 + 2 * L);
-        c1_3.intoArray(c, o1 + 3 * L);
-        c2_0.intoArray(c, o2);
-        c2_1.intoArray(c, o2 + 1 * L);
-        c2_2.intoArray(c, o2 + 2 * L);
-        c2_3.intoArray(c, o2 + 3 * L);
-        c3_0.intoArray(c, o3);
-        c3_1.intoArray(c, o3 + 1 * L);
-        c3_2.intoArray(c, o3 + 2 * L);
-        c3_3.intoArray(c, o3 + 3 * L);
-    }
-
-    /** Rows [r, r + 1) × one panel, k in [k0, k1), continuing the sums already in c. */
-    private static void row(float[] a, int in, int r, float[] pw, int base, float[] c, int stride, int col, int k0, int k1) {
-        final int o0 = (r + 0) * stride + col;
-        final int a0 = (r + 0) * in;
-        FloatVector c0_0 = FloatVector.fromArray(S, c, o0);
-        FloatVector c0_1 = FloatVector.fromArray(S, c, o0 + 1 * L);
-        FloatVector c0_2 = FloatVector.fromArray(S, c, o0 + 2 * L);
-        FloatVector c0_3 = FloatVector.fromArray(S, c, o0 + 3 * L);
-        int k = k0;
-        for (; k < k1; k++) {
-            int wk = base + (k) * PANEL;
-            FloatVector w0 = FloatVector.fromArray(S, pw, wk);
-            FloatVector w1 = FloatVector.fromArray(S, pw, wk + 1 * L);
-            FloatVector w2 = FloatVector.fromArray(S, pw, wk + 2 * L);
-            FloatVector w3 = FloatVector.fromArray(S, pw, wk + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
-            c0_0 = x.fma(w0, c0_0);
-            c0_1 = x.fma(w1, c0_1);
-            c0_2 = x.fma(w2, c0_2);
-            c0_3 = x.fma(w3, c0_3);
-        }
-        c0_0.intoArray(c, o0);
-        c0_1.intoArray(c, o0 + 1 * L);
-        c0_2.intoArray(c, o0 + 2 * L);
-        c0_3.intoArray(c, o0 + 3 * L);
+        c00.intoArray(c, o0); c01.intoArray(c, o0 + 1 * L); c02.intoArray(c, o0 + 2 * L);
+        c10.intoArray(c, o1); c11.intoArray(c, o1 + 1 * L); c12.intoArray(c, o1 + 2 * L);
+        c20.intoArray(c, o2); c21.intoArray(c, o2 + 1 * L); c22.intoArray(c, o2 + 2 * L);
+        c30.intoArray(c, o3); c31.intoArray(c, o3 + 1 * L); c32.intoArray(c, o3 + 2 * L);
+        c40.intoArray(c, o4); c41.intoArray(c, o4 + 1 * L); c42.intoArray(c, o4 + 2 * L);
+        c50.intoArray(c, o5); c51.intoArray(c, o5 + 1 * L); c52.intoArray(c, o5 + 2 * L);
+        c60.intoArray(c, o6); c61.intoArray(c, o6 + 1 * L); c62.intoArray(c, o6 + 2 * L);
+        c70.intoArray(c, o7); c71.intoArray(c, o7 + 1 * L); c72.intoArray(c, o7 + 2 * L);
     }
 }

@@ -16,9 +16,9 @@ final class FeedForward {
     }
 
     void forward(float[] x, int tokens, float[] out, Workspace ws, Parallel parallel) {
-        MatMul.multiply(x, tokens, up, ws.intermediateOut, parallel);
+        MatMul.multiply(x, tokens, up, ws.intermediateOut, ws.packedInput, parallel);
         int width = up.out();
         parallel.forRange(tokens, (from, to) -> Gelu.apply(ws.intermediateOut, from * width, to * width));
-        MatMul.multiply(ws.intermediateOut, tokens, down, out, parallel);
+        MatMul.multiply(ws.intermediateOut, tokens, down, out, ws.packedInput, parallel);
     }
 }

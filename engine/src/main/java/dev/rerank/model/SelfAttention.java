@@ -27,7 +27,7 @@ final class SelfAttention {
     /** ws.attentionOut = Attention(x) · W_o + b_o for every token of the batch. */
     void forward(float[] x, TokenBatch batch, Workspace ws, Parallel parallel) {
         int tokens = batch.tokens();
-        MatMul.multiply(x, tokens, queryKeyValue, ws.qkv, parallel);
+        MatMul.multiply(x, tokens, queryKeyValue, ws.qkv, ws.packedInput, parallel);
         int tasks = batch.sequences() * heads;
         // Each worker takes a contiguous share of (sequence, head) tasks and its own scratch.
         parallel.forRange(parallel.threads(), (from, to) -> {
@@ -42,6 +42,6 @@ final class SelfAttention {
                 }
             }
         });
-        MatMul.multiply(ws.context, tokens, output, ws.attentionOut, parallel);
+        MatMul.multiply(ws.context, tokens, output, ws.attentionOut, ws.packedInput, parallel);
     }
 }

@@ -1,5 +1,8 @@
 package dev.rerank.model;
 
+import dev.rerank.kernels.Attention;
+import dev.rerank.kernels.MatMul;
+
 /**
  * The activation buffers of one forward pass, sized for a token count and reused from call to call
  * (fresh arrays every call would cost page faults and GC time on every batch). One caller at a time.
@@ -14,6 +17,8 @@ public final class Workspace {
     float[] context = new float[0];
     float[] attentionOut = new float[0];
     float[] intermediateOut = new float[0];
+    /** The matrix multiplies' copy of their input, regrouped into row tiles. */
+    float[] packedInput = new float[0];
     float[][] attentionScratch;
 
     Workspace(int hidden, int intermediate, int workers) {
@@ -32,9 +37,10 @@ public final class Workspace {
             context = new float[n * hidden];
             attentionOut = new float[n * hidden];
             intermediateOut = new float[n * intermediate];
+            packedInput = new float[MatMul.scratchSize(n, Math.max(hidden, intermediate))];
             capacity = n;
         }
-        int scratch = dev.rerank.kernels.Attention.scratchSize(longest, headSize);
+        int scratch = Attention.scratchSize(longest, headSize);
         if (scratch > scratchCapacity) {
             for (int w = 0; w < attentionScratch.length; w++) {
                 attentionScratch[w] = new float[scratch];

@@ -1,6 +1,8 @@
 package dev.rerank.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -38,7 +40,9 @@ class KernelsTest {
     }
 
     @ParameterizedTest(name = "rows={0} in={1} out={2}")
-    @CsvSource({"1,1,1", "3,7,5", "4,40,40", "5,40,120", "7,84,40", "13,33,65", "9,64,64", "17,130,200", "64,96,300"})
+    @CsvSource({"1,1,1", "3,7,5", "4,40,40", "5,40,120", "7,84,40", "13,33,65", "9,64,64", "17,130,200", "64,96,300",
+        // past one row block (128 rows) with a partial tile at the end, and past one k block
+        "137,341,48", "300,200,97"})
     void matmulMatchesScalar(int rows, int in, int out) {
         float[] a = random(rows * in, 1);
         float[] w = random(out * in, 0.5);
@@ -58,6 +62,24 @@ class KernelsTest {
                 assertEquals(c[r * out + j], c1[r * out + j], 0.0, "thread count changed a result");
             }
         }
+    }
+
+    @Test
+    void matmulReusesScratchAndChecksItsSize() {
+        int rows = 11;
+        int in = 30;
+        int out = 50;
+        float[] a = random(rows * in, 1);
+        PackedMatrix w = PackedMatrix.pack(random(out * in, 1), out, in, random(out, 1));
+        float[] fresh = new float[rows * out];
+        MatMul.multiply(a, rows, w, fresh, one);
+        float[] scratch = random(MatMul.scratchSize(rows, in) + 7, 100); // stale contents must not matter
+        float[] reused = new float[rows * out];
+        MatMul.multiply(a, rows, w, reused, scratch, two);
+        assertArrayEquals(fresh, reused);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MatMul.multiply(a, rows, w, reused, new float[MatMul.scratchSize(rows, in) - 1], one));
+        assertTrue(e.getMessage().contains("scratch"), e.getMessage());
     }
 
     @Test
