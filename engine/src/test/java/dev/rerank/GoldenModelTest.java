@@ -87,7 +87,14 @@ class GoldenModelTest {
             sequences.add(ids);
         }
         // All pairs in one batch (no padding), then pair 0 alone with the hidden-state probe.
-        float[][] logits = model.forward(TokenBatch.of(sequences.toArray(int[][]::new)), model.newWorkspace(2), parallel, null);
+        TokenBatch batch = TokenBatch.of(sequences.toArray(int[][]::new));
+        float[][] logits = model.forward(batch, model.newWorkspace(2), parallel, null);
+        // Without a listener the last layer computes only the first-token rows the head reads;
+        // with one it computes every row. The logits must not change by a single bit.
+        float[][] everyRow = model.forward(batch, model.newWorkspace(2), parallel, (layer, states, tokens, hidden) -> { });
+        for (int i = 0; i < logits.length; i++) {
+            assertArrayEquals(everyRow[i], logits[i], 0f, goldenFile + ": pair " + i + " first-token-only last layer");
+        }
         for (int i = 0; i < pairs.size(); i++) {
             JsonObject p = pairs.get(i).getAsJsonObject();
             double[] want = Golden.doubles(p.getAsJsonArray("logits"));

@@ -22,14 +22,9 @@ final class ClassificationHead {
         return outProj.out();
     }
 
-    /** logits[s * labels + l] for every sequence of the batch. */
-    float[] forward(float[] hiddenStates, TokenBatch batch, Parallel parallel) {
+    /** logits[s * labels + l] for the first-token hidden states first[s * hidden ...] of n sequences. */
+    float[] forward(float[] first, int n, Parallel parallel) {
         int hidden = dense.in();
-        int n = batch.sequences();
-        float[] first = new float[n * hidden];
-        for (int s = 0; s < n; s++) {
-            System.arraycopy(hiddenStates, batch.start(s) * hidden, first, s * hidden, hidden);
-        }
         float[] pooled = new float[n * hidden];
         MatMul.multiply(first, n, dense, pooled, parallel);
         Activations.tanh(pooled, 0, pooled.length);

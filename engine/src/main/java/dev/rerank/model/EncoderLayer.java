@@ -38,4 +38,30 @@ final class EncoderLayer {
         feedForward.forward(afterAttention, tokens, x, ws, parallel);
         LayerNorm.addAndApply(x, afterAttention, tokens, hidden, outputNormGamma, outputNormBeta, eps);
     }
+
+    /**
+     * The layer's output at each sequence's first token only, into {@code first[s * hidden ...]}.
+     * The classification head reads nothing else from the last layer, and every step after
+     * attention treats tokens independently, so the other tokens' output projection, feed-forward
+     * and norms would be work thrown away (five sixths of the layer). Attention itself still runs
+     * over every token, since the first token attends to all of them. Each row computed here is
+     * bit-identical to the same row of {@link #forward}.
+     */
+    void forwardFirstTokens(TokenBatch batch, Workspace ws, Parallel parallel, float[] first) {
+        int n = batch.sequences();
+        int hidden = ws.hidden;
+        float[] x = ws.hiddenStates;
+        attention.attend(x, batch, ws, parallel);
+        float[] context = new float[n * hidden];
+        float[] residual = new float[n * hidden];
+        for (int s = 0; s < n; s++) {
+            System.arraycopy(ws.context, batch.start(s) * hidden, context, s * hidden, hidden);
+            System.arraycopy(x, batch.start(s) * hidden, residual, s * hidden, hidden);
+        }
+        float[] afterAttention = new float[n * hidden];
+        attention.project(context, n, afterAttention, ws, parallel);
+        LayerNorm.addAndApply(afterAttention, residual, n, hidden, attentionNormGamma, attentionNormBeta, eps);
+        feedForward.forward(afterAttention, n, first, ws, parallel);
+        LayerNorm.addAndApply(first, afterAttention, n, hidden, outputNormGamma, outputNormBeta, eps);
+    }
 }

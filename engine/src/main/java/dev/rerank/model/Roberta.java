@@ -82,13 +82,31 @@ public final class Roberta {
         if (listener != null) {
             listener.onHiddenStates(0, ws.hiddenStates, tokens, hidden);
         }
-        for (int i = 0; i < layers.length; i++) {
+        int last = layers.length - 1;
+        for (int i = 0; i < last; i++) {
             layers[i].forward(batch, ws, parallel);
             if (listener != null) {
                 listener.onHiddenStates(i + 1, ws.hiddenStates, tokens, hidden);
             }
         }
-        float[] flat = head.forward(ws.hiddenStates, batch, parallel);
+        // The head reads only each sequence's first token, so the last layer computes just those
+        // rows — unless a listener wants to see every token's final hidden state.
+        int n = batch.sequences();
+        float[] first = new float[n * hidden];
+        if (last >= 0 && listener == null) {
+            layers[last].forwardFirstTokens(batch, ws, parallel, first);
+        } else {
+            if (last >= 0) {
+                layers[last].forward(batch, ws, parallel);
+                if (listener != null) {
+                    listener.onHiddenStates(last + 1, ws.hiddenStates, tokens, hidden);
+                }
+            }
+            for (int s = 0; s < n; s++) {
+                System.arraycopy(ws.hiddenStates, batch.start(s) * hidden, first, s * hidden, hidden);
+            }
+        }
+        float[] flat = head.forward(first, n, parallel);
         int labels = head.labels();
         float[][] logits = new float[batch.sequences()][];
         for (int s = 0; s < logits.length; s++) {

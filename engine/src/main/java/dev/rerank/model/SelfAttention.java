@@ -26,8 +26,13 @@ final class SelfAttention {
 
     /** ws.attentionOut = Attention(x) · W_o + b_o for every token of the batch. */
     void forward(float[] x, TokenBatch batch, Workspace ws, Parallel parallel) {
-        int tokens = batch.tokens();
-        MatMul.multiply(x, tokens, queryKeyValue, ws.qkv, ws.packedInput, parallel);
+        attend(x, batch, ws, parallel);
+        project(ws.context, batch.tokens(), ws.attentionOut, ws, parallel);
+    }
+
+    /** ws.context = the heads' attention-weighted values, concatenated, for every token. */
+    void attend(float[] x, TokenBatch batch, Workspace ws, Parallel parallel) {
+        MatMul.multiply(x, batch.tokens(), queryKeyValue, ws.qkv, ws.packedInput, parallel);
         int tasks = batch.sequences() * heads;
         // Each worker takes a contiguous share of (sequence, head) tasks and its own scratch.
         parallel.forRange(parallel.threads(), (from, to) -> {
@@ -42,6 +47,10 @@ final class SelfAttention {
                 }
             }
         });
-        MatMul.multiply(ws.context, tokens, output, ws.attentionOut, ws.packedInput, parallel);
+    }
+
+    /** out = context · W_o + b_o for {@code rows} rows of context. */
+    void project(float[] context, int rows, float[] out, Workspace ws, Parallel parallel) {
+        MatMul.multiply(context, rows, output, out, ws.packedInput, parallel);
     }
 }
