@@ -107,21 +107,17 @@ public final class MatMul {
             for (int p = from; p < to; p++) {
                 int col = p * PANEL;
                 int panel = p * PANEL * w.in;
-                for (int r = r0; r < Math.min(rows, r0 + ROW_BLOCK); r++) {
-                    System.arraycopy(w.bias, col, c, r * stride + col, PANEL);
-                }
-                if (withPartial) {
-                    for (int i = 0; i < ROWS; i++) {
-                        System.arraycopy(w.bias, col, partial, i * PANEL, PANEL);
-                    }
-                }
                 for (int k0 = 0; k0 < w.in; k0 += K_BLOCK) {
                     int k1 = Math.min(w.in, k0 + K_BLOCK);
+                    boolean first = k0 == 0;
                     for (int t = firstTile; t < lastTile; t++) {
-                        tile(packed, t * ROWS * w.in, w.data, panel, c, t * ROWS * stride + col, stride, k0, k1);
+                        int o0 = t * ROWS * stride + col;
+                        tile(packed, t * ROWS * w.in, w.data, panel, first ? w.bias : c, first ? col : o0, first ? 0 : stride,
+                                c, o0, stride, k0, k1);
                     }
                     if (withPartial) {
-                        tile(packed, full * ROWS * w.in, w.data, panel, partial, 0, PANEL, k0, k1);
+                        tile(packed, full * ROWS * w.in, w.data, panel, first ? w.bias : partial, first ? col : 0,
+                                first ? 0 : PANEL, partial, 0, PANEL, k0, k1);
                     }
                 }
                 if (withPartial) {
@@ -134,11 +130,14 @@ public final class MatMul {
     }
 
     /**
-     * Rows [r, r + 8) × one panel, k in [k0, k1), continuing the sums already in c. The 24
+     * Rows [r, r + 8) × one panel, k in [k0, k1): c = from + A·Wᵀ, where {@code from} is c itself
+     * (continuing the sums of earlier k blocks) or, for the first block, the bias with a row stride
+     * of 0. The 24
      * accumulators are spelled out because that is how C2 keeps them in registers: an array of
      * vectors would live in memory. Per k: 3 weight loads and 8 broadcasts feed 24 FMAs.
      */
-    private static void tile(float[] packedA, int t, float[] weights, int panel, float[] c, int o0, int stride, int k0, int k1) {
+    private static void tile(float[] packedA, int t, float[] weights, int panel, float[] from, int f0, int fromStride,
+                             float[] c, int o0, int stride, int k0, int k1) {
         final int o1 = o0 + 1 * stride;
         final int o2 = o0 + 2 * stride;
         final int o3 = o0 + 3 * stride;
@@ -146,30 +145,37 @@ public final class MatMul {
         final int o5 = o0 + 5 * stride;
         final int o6 = o0 + 6 * stride;
         final int o7 = o0 + 7 * stride;
-        FloatVector c00 = FloatVector.fromArray(S, c, o0);
-        FloatVector c01 = FloatVector.fromArray(S, c, o0 + 1 * L);
-        FloatVector c02 = FloatVector.fromArray(S, c, o0 + 2 * L);
-        FloatVector c10 = FloatVector.fromArray(S, c, o1);
-        FloatVector c11 = FloatVector.fromArray(S, c, o1 + 1 * L);
-        FloatVector c12 = FloatVector.fromArray(S, c, o1 + 2 * L);
-        FloatVector c20 = FloatVector.fromArray(S, c, o2);
-        FloatVector c21 = FloatVector.fromArray(S, c, o2 + 1 * L);
-        FloatVector c22 = FloatVector.fromArray(S, c, o2 + 2 * L);
-        FloatVector c30 = FloatVector.fromArray(S, c, o3);
-        FloatVector c31 = FloatVector.fromArray(S, c, o3 + 1 * L);
-        FloatVector c32 = FloatVector.fromArray(S, c, o3 + 2 * L);
-        FloatVector c40 = FloatVector.fromArray(S, c, o4);
-        FloatVector c41 = FloatVector.fromArray(S, c, o4 + 1 * L);
-        FloatVector c42 = FloatVector.fromArray(S, c, o4 + 2 * L);
-        FloatVector c50 = FloatVector.fromArray(S, c, o5);
-        FloatVector c51 = FloatVector.fromArray(S, c, o5 + 1 * L);
-        FloatVector c52 = FloatVector.fromArray(S, c, o5 + 2 * L);
-        FloatVector c60 = FloatVector.fromArray(S, c, o6);
-        FloatVector c61 = FloatVector.fromArray(S, c, o6 + 1 * L);
-        FloatVector c62 = FloatVector.fromArray(S, c, o6 + 2 * L);
-        FloatVector c70 = FloatVector.fromArray(S, c, o7);
-        FloatVector c71 = FloatVector.fromArray(S, c, o7 + 1 * L);
-        FloatVector c72 = FloatVector.fromArray(S, c, o7 + 2 * L);
+        final int f1 = f0 + 1 * fromStride;
+        final int f2 = f0 + 2 * fromStride;
+        final int f3 = f0 + 3 * fromStride;
+        final int f4 = f0 + 4 * fromStride;
+        final int f5 = f0 + 5 * fromStride;
+        final int f6 = f0 + 6 * fromStride;
+        final int f7 = f0 + 7 * fromStride;
+        FloatVector c00 = FloatVector.fromArray(S, from, f0);
+        FloatVector c01 = FloatVector.fromArray(S, from, f0 + 1 * L);
+        FloatVector c02 = FloatVector.fromArray(S, from, f0 + 2 * L);
+        FloatVector c10 = FloatVector.fromArray(S, from, f1);
+        FloatVector c11 = FloatVector.fromArray(S, from, f1 + 1 * L);
+        FloatVector c12 = FloatVector.fromArray(S, from, f1 + 2 * L);
+        FloatVector c20 = FloatVector.fromArray(S, from, f2);
+        FloatVector c21 = FloatVector.fromArray(S, from, f2 + 1 * L);
+        FloatVector c22 = FloatVector.fromArray(S, from, f2 + 2 * L);
+        FloatVector c30 = FloatVector.fromArray(S, from, f3);
+        FloatVector c31 = FloatVector.fromArray(S, from, f3 + 1 * L);
+        FloatVector c32 = FloatVector.fromArray(S, from, f3 + 2 * L);
+        FloatVector c40 = FloatVector.fromArray(S, from, f4);
+        FloatVector c41 = FloatVector.fromArray(S, from, f4 + 1 * L);
+        FloatVector c42 = FloatVector.fromArray(S, from, f4 + 2 * L);
+        FloatVector c50 = FloatVector.fromArray(S, from, f5);
+        FloatVector c51 = FloatVector.fromArray(S, from, f5 + 1 * L);
+        FloatVector c52 = FloatVector.fromArray(S, from, f5 + 2 * L);
+        FloatVector c60 = FloatVector.fromArray(S, from, f6);
+        FloatVector c61 = FloatVector.fromArray(S, from, f6 + 1 * L);
+        FloatVector c62 = FloatVector.fromArray(S, from, f6 + 2 * L);
+        FloatVector c70 = FloatVector.fromArray(S, from, f7);
+        FloatVector c71 = FloatVector.fromArray(S, from, f7 + 1 * L);
+        FloatVector c72 = FloatVector.fromArray(S, from, f7 + 2 * L);
         for (int k = k0; k < k1; k++) {
             int wk = panel + k * PANEL;
             int ak = t + k * ROWS;
