@@ -15,12 +15,14 @@ import jdk.incubator.vector.VectorSpecies;
  * instructions to leave the FMA units idle a quarter of the time. A last, partial tile is padded
  * with zero rows and computed into a small buffer, so every row goes through the same kernel.
  *
- * <p>Loop order, outermost first: row blocks, panels, k blocks, tiles. A k block of one panel
- * (K_BLOCK × PANEL floats, 32 KiB) stays in L1 while every tile of the row block uses it, and the
- * panel's slice of C stays in cache across its k blocks. C carries the running sums from one k
- * block to the next, starting from the bias, so every element of C is accumulated in the same order
- * (bias, then k = 0, 1, ...) whichever tile or thread computes it: results do not depend on batch
- * composition or thread count. Threads split the panels, so each reads only its share of W.
+ * <p>For each panel, every tile runs the whole k range in one go: the panel's weights (in × PANEL
+ * floats, 144 KiB at in = 768) are read from memory by the first tile and from L2 by the others,
+ * while the tiles' activations stream past. Blocking k so that a slice of the panel fits L1 was
+ * measured slower here: each block costs a store and reload of the C tile, and the shorter runs
+ * keep the hardware prefetchers from getting ahead of the weight stream. Every element of C is
+ * accumulated in the same order (bias, then k = 0, 1, ...) whichever tile or thread computes it,
+ * so results do not depend on batch composition or thread count. Threads split the panels, so each
+ * reads only its share of W.
  */
 public final class MatMul {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -29,10 +31,6 @@ public final class MatMul {
     public static final int PANEL = 3 * L;
     /** Rows per register tile. */
     private static final int ROWS = 8;
-    /** k values per block: K_BLOCK × PANEL floats of weights stay in L1 across the tiles. */
-    private static final int K_BLOCK = Math.max(16, 8192 / PANEL);
-    /** Rows per block: ROW_BLOCK × K_BLOCK packed activations stay in L2 while the panels use them. */
-    private static final int ROW_BLOCK = 128;
 
     private MatMul() {}
 
@@ -100,44 +98,28 @@ public final class MatMul {
         int full = rows / ROWS;
         int partialRows = rows - full * ROWS;
         float[] partial = partialRows == 0 ? null : new float[ROWS * PANEL];
-        for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
-            int firstTile = r0 / ROWS;
-            int lastTile = Math.min(r0 + ROW_BLOCK, full * ROWS) / ROWS;
-            boolean withPartial = partial != null && r0 + ROW_BLOCK >= rows;
-            for (int p = from; p < to; p++) {
-                int col = p * PANEL;
-                int panel = p * PANEL * w.in;
-                for (int k0 = 0; k0 < w.in; k0 += K_BLOCK) {
-                    int k1 = Math.min(w.in, k0 + K_BLOCK);
-                    boolean first = k0 == 0;
-                    for (int t = firstTile; t < lastTile; t++) {
-                        int o0 = t * ROWS * stride + col;
-                        tile(packed, t * ROWS * w.in, w.data, panel, first ? w.bias : c, first ? col : o0, first ? 0 : stride,
-                                c, o0, stride, k0, k1);
-                    }
-                    if (withPartial) {
-                        tile(packed, full * ROWS * w.in, w.data, panel, first ? w.bias : partial, first ? col : 0,
-                                first ? 0 : PANEL, partial, 0, PANEL, k0, k1);
-                    }
-                }
-                if (withPartial) {
-                    for (int i = 0; i < partialRows; i++) {
-                        System.arraycopy(partial, i * PANEL, c, (full * ROWS + i) * stride + col, PANEL);
-                    }
+        for (int p = from; p < to; p++) {
+            int col = p * PANEL;
+            int panel = p * PANEL * w.in;
+            for (int t = 0; t < full; t++) {
+                tile(packed, t * ROWS * w.in, w.data, panel, w.bias, col, c, t * ROWS * stride + col, stride, w.in);
+            }
+            if (partial != null) {
+                tile(packed, full * ROWS * w.in, w.data, panel, w.bias, col, partial, 0, PANEL, w.in);
+                for (int i = 0; i < partialRows; i++) {
+                    System.arraycopy(partial, i * PANEL, c, (full * ROWS + i) * stride + col, PANEL);
                 }
             }
         }
     }
 
     /**
-     * Rows [r, r + 8) × one panel, k in [k0, k1): c = from + A·Wᵀ, where {@code from} is c itself
-     * (continuing the sums of earlier k blocks) or, for the first block, the bias with a row stride
-     * of 0. The 24
-     * accumulators are spelled out because that is how C2 keeps them in registers: an array of
-     * vectors would live in memory. Per k: 3 weight loads and 8 broadcasts feed 24 FMAs.
+     * Rows [t, t + 8) of the packed activations × one panel: c = bias + A·Wᵀ over all of k. The 24
+     * accumulators are spelled out because that is how C2 keeps them in registers (an array of
+     * vectors would live in memory). Per k: 3 weight loads and 8 broadcasts feed 24 FMAs.
      */
-    private static void tile(float[] packedA, int t, float[] weights, int panel, float[] from, int f0, int fromStride,
-                             float[] c, int o0, int stride, int k0, int k1) {
+    private static void tile(float[] packedA, int t, float[] weights, int panel, float[] bias, int col,
+                             float[] c, int o0, int stride, int in) {
         final int o1 = o0 + 1 * stride;
         final int o2 = o0 + 2 * stride;
         final int o3 = o0 + 3 * stride;
@@ -145,38 +127,18 @@ public final class MatMul {
         final int o5 = o0 + 5 * stride;
         final int o6 = o0 + 6 * stride;
         final int o7 = o0 + 7 * stride;
-        final int f1 = f0 + 1 * fromStride;
-        final int f2 = f0 + 2 * fromStride;
-        final int f3 = f0 + 3 * fromStride;
-        final int f4 = f0 + 4 * fromStride;
-        final int f5 = f0 + 5 * fromStride;
-        final int f6 = f0 + 6 * fromStride;
-        final int f7 = f0 + 7 * fromStride;
-        FloatVector c00 = FloatVector.fromArray(S, from, f0);
-        FloatVector c01 = FloatVector.fromArray(S, from, f0 + 1 * L);
-        FloatVector c02 = FloatVector.fromArray(S, from, f0 + 2 * L);
-        FloatVector c10 = FloatVector.fromArray(S, from, f1);
-        FloatVector c11 = FloatVector.fromArray(S, from, f1 + 1 * L);
-        FloatVector c12 = FloatVector.fromArray(S, from, f1 + 2 * L);
-        FloatVector c20 = FloatVector.fromArray(S, from, f2);
-        FloatVector c21 = FloatVector.fromArray(S, from, f2 + 1 * L);
-        FloatVector c22 = FloatVector.fromArray(S, from, f2 + 2 * L);
-        FloatVector c30 = FloatVector.fromArray(S, from, f3);
-        FloatVector c31 = FloatVector.fromArray(S, from, f3 + 1 * L);
-        FloatVector c32 = FloatVector.fromArray(S, from, f3 + 2 * L);
-        FloatVector c40 = FloatVector.fromArray(S, from, f4);
-        FloatVector c41 = FloatVector.fromArray(S, from, f4 + 1 * L);
-        FloatVector c42 = FloatVector.fromArray(S, from, f4 + 2 * L);
-        FloatVector c50 = FloatVector.fromArray(S, from, f5);
-        FloatVector c51 = FloatVector.fromArray(S, from, f5 + 1 * L);
-        FloatVector c52 = FloatVector.fromArray(S, from, f5 + 2 * L);
-        FloatVector c60 = FloatVector.fromArray(S, from, f6);
-        FloatVector c61 = FloatVector.fromArray(S, from, f6 + 1 * L);
-        FloatVector c62 = FloatVector.fromArray(S, from, f6 + 2 * L);
-        FloatVector c70 = FloatVector.fromArray(S, from, f7);
-        FloatVector c71 = FloatVector.fromArray(S, from, f7 + 1 * L);
-        FloatVector c72 = FloatVector.fromArray(S, from, f7 + 2 * L);
-        for (int k = k0; k < k1; k++) {
+        final FloatVector b0 = FloatVector.fromArray(S, bias, col);
+        final FloatVector b1 = FloatVector.fromArray(S, bias, col + 1 * L);
+        final FloatVector b2 = FloatVector.fromArray(S, bias, col + 2 * L);
+        FloatVector c00 = b0; FloatVector c01 = b1; FloatVector c02 = b2;
+        FloatVector c10 = b0; FloatVector c11 = b1; FloatVector c12 = b2;
+        FloatVector c20 = b0; FloatVector c21 = b1; FloatVector c22 = b2;
+        FloatVector c30 = b0; FloatVector c31 = b1; FloatVector c32 = b2;
+        FloatVector c40 = b0; FloatVector c41 = b1; FloatVector c42 = b2;
+        FloatVector c50 = b0; FloatVector c51 = b1; FloatVector c52 = b2;
+        FloatVector c60 = b0; FloatVector c61 = b1; FloatVector c62 = b2;
+        FloatVector c70 = b0; FloatVector c71 = b1; FloatVector c72 = b2;
+        for (int k = 0; k < in; k++) {
             int wk = panel + k * PANEL;
             int ak = t + k * ROWS;
             FloatVector w0 = FloatVector.fromArray(S, weights, wk);

@@ -41,7 +41,7 @@ class KernelsTest {
 
     @ParameterizedTest(name = "rows={0} in={1} out={2}")
     @CsvSource({"1,1,1", "3,7,5", "4,40,40", "5,40,120", "7,84,40", "13,33,65", "9,64,64", "17,130,200", "64,96,300",
-        // past one row block (128 rows) with a partial tile at the end, and past one k block
+        // many tiles with a partial one at the end, long k, and an output that is not whole panels
         "137,341,48", "300,200,97"})
     void matmulMatchesScalar(int rows, int in, int out) {
         float[] a = random(rows * in, 1);
