@@ -32,6 +32,15 @@ public final class Attention {
      * ctx[token * hidden + head * d ...].
      */
     public static void head(float[] qkv, int start, int n, int hidden, int head, int d, float[] ctx, float[] scratch) {
+        head(qkv, start, n, n, hidden, head, d, ctx, scratch);
+    }
+
+    /**
+     * The same for the first {@code queries} tokens of the sequence only; they still attend to all
+     * n tokens. (The last layer of a cross-encoder needs only the first token's context.)
+     */
+    public static void head(float[] qkv, int start, int n, int queries, int hidden, int head, int d, float[] ctx,
+                            float[] scratch) {
         int stride = 3 * hidden;
         int qOff = head * d;
         int kOff = hidden + head * d;
@@ -50,7 +59,7 @@ public final class Attention {
             }
         }
 
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < queries; i++) {
             int q = (start + i) * stride + qOff;
             scores(qkv, q, d, scratch, nPad, scoresAt, scale);
             Softmax.apply(scratch, scoresAt, n);

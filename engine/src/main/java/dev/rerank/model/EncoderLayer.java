@@ -43,15 +43,15 @@ final class EncoderLayer {
      * The layer's output at each sequence's first token only, into {@code first[s * hidden ...]}.
      * The classification head reads nothing else from the last layer, and every step after
      * attention treats tokens independently, so the other tokens' output projection, feed-forward
-     * and norms would be work thrown away (five sixths of the layer). Attention itself still runs
-     * over every token, since the first token attends to all of them. Each row computed here is
+     * and norms would be work thrown away (five sixths of the layer). Keys and values are still
+     * computed for every token, since the first token attends to all of them. Each row computed here is
      * bit-identical to the same row of {@link #forward}.
      */
     void forwardFirstTokens(TokenBatch batch, Workspace ws, Parallel parallel, float[] first) {
         int n = batch.sequences();
         int hidden = ws.hidden;
         float[] x = ws.hiddenStates;
-        attention.attend(x, batch, ws, parallel);
+        attention.attend(x, batch, true, ws, parallel);
         float[] context = new float[n * hidden];
         float[] residual = new float[n * hidden];
         for (int s = 0; s < n; s++) {

@@ -26,12 +26,15 @@ final class SelfAttention {
 
     /** ws.attentionOut = Attention(x) · W_o + b_o for every token of the batch. */
     void forward(float[] x, TokenBatch batch, Workspace ws, Parallel parallel) {
-        attend(x, batch, ws, parallel);
+        attend(x, batch, false, ws, parallel);
         project(ws.context, batch.tokens(), ws.attentionOut, ws, parallel);
     }
 
-    /** ws.context = the heads' attention-weighted values, concatenated, for every token. */
-    void attend(float[] x, TokenBatch batch, Workspace ws, Parallel parallel) {
+    /**
+     * ws.context = the heads' attention-weighted values, concatenated, for every token — or, with
+     * {@code firstTokensOnly}, for the first token of each sequence (which still attends to all).
+     */
+    void attend(float[] x, TokenBatch batch, boolean firstTokensOnly, Workspace ws, Parallel parallel) {
         MatMul.multiply(x, batch.tokens(), queryKeyValue, ws.qkv, ws.packedInput, parallel);
         int tasks = batch.sequences() * heads;
         // Each worker takes a contiguous share of (sequence, head) tasks and its own scratch.
@@ -42,8 +45,9 @@ final class SelfAttention {
                 int last = (int) ((long) tasks * (worker + 1) / parallel.threads());
                 for (int t = first; t < last; t++) {
                     int s = t / heads;
-                    Attention.head(ws.qkv, batch.start(s), batch.length(s), hidden, t % heads, headSize,
-                            ws.context, scratch);
+                    int n = batch.length(s);
+                    Attention.head(ws.qkv, batch.start(s), n, firstTokensOnly ? Math.min(1, n) : n, hidden, t % heads,
+                            headSize, ws.context, scratch);
                 }
             }
         });

@@ -224,5 +224,16 @@ class KernelsTest {
                 }
             }
         }
+        // Only the first query: the same row, bit for bit, and nothing written for the others.
+        float[] firstOnly = new float[rows * hidden];
+        for (int h = 0; h < heads; h++) {
+            Attention.head(qkv, start, n, 1, hidden, h, d, firstOnly, scratch);
+        }
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < hidden; c++) {
+                float want = i == 0 ? ctx[start * hidden + c] : 0f;
+                assertEquals(want, firstOnly[(start + i) * hidden + c], 0f, "first-query-only, token " + i + " col " + c);
+            }
+        }
     }
 }
