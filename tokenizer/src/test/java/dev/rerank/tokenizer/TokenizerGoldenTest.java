@@ -35,12 +35,20 @@ class TokenizerGoldenTest {
     }
 
     private static Tokenizer vocabAndMerges() {
+        String[] files = {"vocab.json", "merges.txt", "tokenizer_config.json"};
         try {
             Path dir = Files.createTempDirectory("vocab-merges");
-            for (String f : new String[] {"vocab.json", "merges.txt", "tokenizer_config.json"}) {
-                Files.copy(TestData.file("roberta-base-tokenizer/" + f), dir.resolve(f));
+            try {
+                for (String f : files) {
+                    Files.copy(TestData.file("roberta-base-tokenizer/" + f), dir.resolve(f));
+                }
+                return Tokenizer.load(dir); // reads everything into memory; the folder can go
+            } finally {
+                for (String f : files) {
+                    Files.deleteIfExists(dir.resolve(f));
+                }
+                Files.delete(dir);
             }
-            return Tokenizer.load(dir);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
