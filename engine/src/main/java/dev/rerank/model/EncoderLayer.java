@@ -43,9 +43,9 @@ final class EncoderLayer {
      * The layer's output at each sequence's first token only, into {@code first[s * hidden ...]}.
      * The classification head reads nothing else from the last layer, and every step after
      * attention treats tokens independently, so the other tokens' output projection, feed-forward
-     * and norms would be work thrown away (about three quarters of the layer). Keys and values are still
-     * computed for every token, since the first token attends to all of them. Each row computed here is
-     * bit-identical to the same row of {@link #forward}.
+     * and norms would be work thrown away (about three quarters of the layer). Keys and values are
+     * still computed for every token, since the first token attends to all of them. Each row
+     * computed here is bit-identical to the same row of {@link #forward}.
      */
     void forwardFirstTokens(TokenBatch batch, Workspace ws, Parallel parallel, float[] first) {
         int n = batch.sequences();
