@@ -9,7 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Q, K and V are read from a row-major [tokens × 3·hidden] buffer holding the fused projection
  * (queries, then keys, then values). K is first transposed into a scratch [d × n] block, so both
- * products run as broadcast-and-FMA over contiguous vectors, with no horizontal sums.
+ * products run as broadcast-and-FMA over contiguous vectors, with no horizontal sums. Queries go
+ * four at a time, so each pass over Kᵀ and over V feeds 16 independent FMA chains; a query's
+ * result is the same, bit for bit, whether it is computed in a group of four or alone.
  */
 public final class Attention {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

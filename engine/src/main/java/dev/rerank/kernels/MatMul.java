@@ -7,9 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
  * C = A · Wᵀ + b for activations A[rows][in] and a packed weight matrix W[out][in]: every Linear
  * layer of the model.
  *
- * <p>The inner kernel keeps an 8-row × 3-vector tile of C in registers (24 of the 32 vector
- * registers): for each k it loads 3 weight vectors and broadcasts 8 activations, so every value
- * loaded feeds several FMAs. The activations are first copied into tiles of 8 rows, interleaved by
+ * <p>The inner kernel keeps an 8-row × 3-vector tile of C in registers (24 of AVX-512's 32 vector
+ * registers; with AVX2's 16, C2 spills some of them, which costs speed, not correctness): for each
+ * k it loads 3 weight vectors and broadcasts 8 activations, so every value loaded feeds several FMAs. The activations are first copied into tiles of 8 rows, interleaved by
  * k ({@link #pack}); the kernel then reads all 8 rows through one index with constant offsets,
  * where reading 8 separate rows would cost C2 an address computation per row per k — enough extra
  * instructions to leave the FMA units idle a quarter of the time. A last, partial tile is padded
