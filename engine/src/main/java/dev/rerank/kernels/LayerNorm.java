@@ -16,9 +16,15 @@ public final class LayerNorm {
     /** x = LayerNorm(x + residual): the "add &amp; norm" after attention and after the feed-forward. */
     public static void addAndApply(float[] x, float[] residual, int rows, int dim, float[] gamma, float[] beta,
                                    float eps) {
+        addAndApply(x, residual, 0, rows, dim, gamma, beta, eps);
+    }
+
+    /** The same for rows [fromRow, toRow) only, so threads can share the rows out. */
+    public static void addAndApply(float[] x, float[] residual, int fromRow, int toRow, int dim, float[] gamma,
+                                   float[] beta, float eps) {
         var s = VectorMath.S;
         int upper = s.loopBound(dim);
-        for (int r = 0; r < rows; r++) {
+        for (int r = fromRow; r < toRow; r++) {
             int off = r * dim;
             int i = 0;
             for (; i < upper; i += s.length()) {

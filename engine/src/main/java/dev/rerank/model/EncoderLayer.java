@@ -32,11 +32,13 @@ final class EncoderLayer {
         float[] afterAttention = ws.attentionOut;
 
         attention.forward(x, batch, ws, parallel);
-        LayerNorm.addAndApply(afterAttention, x, tokens, hidden, attentionNormGamma, attentionNormBeta, eps);
+        parallel.forRange(tokens, (from, to) ->
+                LayerNorm.addAndApply(afterAttention, x, from, to, hidden, attentionNormGamma, attentionNormBeta, eps));
 
         // The feed-forward output lands in x, whose old value the residual no longer needs.
         feedForward.forward(afterAttention, tokens, x, ws, parallel);
-        LayerNorm.addAndApply(x, afterAttention, tokens, hidden, outputNormGamma, outputNormBeta, eps);
+        parallel.forRange(tokens, (from, to) ->
+                LayerNorm.addAndApply(x, afterAttention, from, to, hidden, outputNormGamma, outputNormBeta, eps));
     }
 
     /**

@@ -112,6 +112,10 @@ class KernelsTest {
         float[] beta = random(dim, 1);
         float[] y = x.clone();
         LayerNorm.addAndApply(y, residual, rows, dim, gamma, beta, 1e-5f);
+        float[] split = x.clone(); // the same rows, shared out in two ranges as threads do
+        LayerNorm.addAndApply(split, residual, 1, rows, dim, gamma, beta, 1e-5f);
+        LayerNorm.addAndApply(split, residual, 0, 1, dim, gamma, beta, 1e-5f);
+        assertArrayEquals(y, split);
         for (int r = 0; r < rows; r++) {
             double mean = 0;
             for (int i = 0; i < dim; i++) {

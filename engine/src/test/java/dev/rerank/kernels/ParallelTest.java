@@ -1,0 +1,97 @@
+package dev.rerank.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ParallelTest {
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2, 3})
+    void everyIndexRunsExactlyOnce(int threads) {
+        try (Parallel parallel = new Parallel(threads)) {
+            for (int count : new int[] {0, 1, 2, 3, 5, 100, 1001}) {
+                for (int round = 0; round < 50; round++) { // back to back, as in a forward pass
+                    AtomicIntegerArray hits = new AtomicIntegerArray(count);
+                    parallel.forRange(count, (from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            hits.incrementAndGet(i);
+                        }
+                    });
+                    for (int i = 0; i < count; i++) {
+                        assertEquals(1, hits.get(i), "index " + i + " of " + count);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFailureInAnyShareReachesTheCaller() {
+        try (Parallel parallel = new Parallel(2)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> parallel.forRange(10, (from, to) -> {
+                if (to == 10) { // the worker's share
+                    throw new IllegalStateException("boom in " + from + ".." + to);
+                }
+            }));
+            assertEquals("boom in 5..10", e.getMessage());
+            // and the pool still works afterwards
+            AtomicIntegerArray hits = new AtomicIntegerArray(10);
+            parallel.forRange(10, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    hits.incrementAndGet(i);
+                }
+            });
+            for (int i = 0; i < 10; i++) {
+                assertEquals(1, hits.get(i));
+            }
+        }
+    }
+
+    @Test
+    void callersOnSeveralThreadsShareOnePool() throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try (Parallel parallel = new Parallel(2)) {
+            List<Future<Long>> sums = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                int seed = c;
+                sums.add(callers.submit(() -> {
+                    long total = 0;
+                    for (int round = 0; round < 300; round++) {
+                        long[] parts = new long[64];
+                        parallel.forRange(64, (from, to) -> {
+                            for (int i = from; i < to; i++) {
+                                parts[i] = (long) i * seed;
+                            }
+                        });
+                        for (long p : parts) {
+                            total += p;
+                        }
+                    }
+                    return total;
+                }));
+            }
+            for (int c = 0; c < 4; c++) {
+                assertEquals(300L * c * (63 * 64 / 2), sums.get(c).get().longValue(), "caller " + c);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void aClosedPoolRefusesWork() {
+        Parallel parallel = new Parallel(2);
+        parallel.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> parallel.forRange(4, (from, to) -> { }));
+        assertEquals("this Parallel is closed", e.getMessage());
+    }
+}
