@@ -283,11 +283,7 @@ class CommandsTest {
 
     @Test
     void localModelWithOnlyPytorchWeightsIsConvertedOnce() throws IOException {
-        Path model = tmp.resolve("pt-only");
-        Files.createDirectories(model);
-        Files.copy(TestData.file("models/tiny-roberta-pt/pytorch_model.bin"), model.resolve("pytorch_model.bin"));
-        Files.copy(TestData.file("models/tiny-roberta/config.json"), model.resolve("config.json"));
-        Files.copy(TestData.file("models/tiny-roberta/tokenizer.json"), model.resolve("tokenizer.json"));
+        Path model = TestData.pytorchOnlyModel(tmp.resolve("pt-only"));
         CliRunner.Result first = cli.run("predict", "--model", model.toString(), "A man is eating.", "A man eats.");
         assertOk(first);
         assertTrue(first.err().contains("converted the PyTorch weights"), first.err());

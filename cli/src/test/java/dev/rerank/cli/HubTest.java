@@ -124,11 +124,7 @@ class HubTest {
 
     @Test
     void modelWithOnlyPytorchWeightsIsConvertedOnDownload() throws IOException {
-        Path pt = tmp.resolve("pt-model");
-        Files.createDirectories(pt);
-        Files.copy(TestData.file("models/tiny-roberta-pt/pytorch_model.bin"), pt.resolve("pytorch_model.bin"));
-        Files.copy(TestData.file("models/tiny-roberta/config.json"), pt.resolve("config.json"));
-        Files.copy(TestData.file("models/tiny-roberta/tokenizer.json"), pt.resolve("tokenizer.json"));
+        Path pt = TestData.pytorchOnlyModel(tmp.resolve("pt-model"));
         hub.serve("test-org/pt-only", pt);
         CliRunner.Result r = cli.run("predict", "--model", "test-org/pt-only", "A man is eating.", "A man eats.");
         assertEquals(0, r.code(), r.err());

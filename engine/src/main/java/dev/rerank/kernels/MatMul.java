@@ -34,14 +34,9 @@ public final class MatMul {
 
     private MatMul() {}
 
-    /** Floats of scratch that {@link #multiply(float[], int, PackedMatrix, float[], float[], Parallel)} needs. */
+    /** Floats of scratch that {@link #multiply} needs for {@code rows} rows of {@code in} inputs. */
     public static int scratchSize(int rows, int in) {
         return Math.multiplyExact(tiles(rows) * ROWS, in);
-    }
-
-    /** c[r * out + j] = bias[j] + Σ_k a[r * in + k] · W[j][k], for r &lt; rows, with a scratch buffer of its own. */
-    public static void multiply(float[] a, int rows, PackedMatrix w, float[] c, Parallel parallel) {
-        multiply(a, rows, w, c, new float[scratchSize(rows, w.in)], parallel);
     }
 
     /**

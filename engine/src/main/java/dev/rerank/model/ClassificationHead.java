@@ -23,13 +23,13 @@ final class ClassificationHead {
     }
 
     /** logits[s * labels + l] for the first-token hidden states first[s * hidden ...] of n sequences. */
-    float[] forward(float[] first, int n, Parallel parallel) {
+    float[] forward(float[] first, int n, Workspace ws, Parallel parallel) {
         int hidden = dense.in();
         float[] pooled = new float[n * hidden];
-        MatMul.multiply(first, n, dense, pooled, parallel);
+        MatMul.multiply(first, n, dense, pooled, ws.packedInput, parallel);
         Activations.tanh(pooled, 0, pooled.length);
         float[] logits = new float[n * outProj.out()];
-        MatMul.multiply(pooled, n, outProj, logits, parallel);
+        MatMul.multiply(pooled, n, outProj, logits, ws.packedInput, parallel);
         return logits;
     }
 }

@@ -106,7 +106,7 @@ public final class Roberta {
                 System.arraycopy(ws.hiddenStates, batch.start(s) * hidden, first, s * hidden, hidden);
             }
         }
-        float[] flat = head.forward(first, n, parallel);
+        float[] flat = head.forward(first, n, ws, parallel);
         int labels = head.labels();
         float[][] logits = new float[batch.sequences()][];
         for (int s = 0; s < logits.length; s++) {

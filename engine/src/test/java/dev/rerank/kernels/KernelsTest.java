@@ -31,6 +31,10 @@ class KernelsTest {
         one.close();
     }
 
+    private static float[] scratch(int rows, int in) {
+        return new float[MatMul.scratchSize(rows, in)];
+    }
+
     private static float[] random(int n, double scale) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
@@ -49,9 +53,9 @@ class KernelsTest {
         float[] bias = random(out, 0.1);
         PackedMatrix packed = PackedMatrix.pack(w, out, in, bias);
         float[] c = new float[rows * out];
-        MatMul.multiply(a, rows, packed, c, two);
+        MatMul.multiply(a, rows, packed, c, scratch(rows, in), two);
         float[] c1 = new float[rows * out];
-        MatMul.multiply(a, rows, packed, c1, one);
+        MatMul.multiply(a, rows, packed, c1, scratch(rows, in), one);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < out; j++) {
                 double want = bias[j];
@@ -72,7 +76,7 @@ class KernelsTest {
         float[] a = random(rows * in, 1);
         PackedMatrix w = PackedMatrix.pack(random(out * in, 1), out, in, random(out, 1));
         float[] fresh = new float[rows * out];
-        MatMul.multiply(a, rows, w, fresh, one);
+        MatMul.multiply(a, rows, w, fresh, scratch(rows, in), one);
         float[] scratch = random(MatMul.scratchSize(rows, in) + 7, 100); // stale contents must not matter
         float[] reused = new float[rows * out];
         MatMul.multiply(a, rows, w, reused, scratch, two);
@@ -89,10 +93,10 @@ class KernelsTest {
         float[] a = random(9 * in, 1);
         PackedMatrix w = PackedMatrix.pack(random(out * in, 1), out, in, random(out, 1));
         float[] all = new float[9 * out];
-        MatMul.multiply(a, 9, w, all, two);
+        MatMul.multiply(a, 9, w, all, scratch(9, in), two);
         for (int r = 0; r < 9; r++) {
             float[] alone = new float[out];
-            MatMul.multiply(java.util.Arrays.copyOfRange(a, r * in, (r + 1) * in), 1, w, alone, one);
+            MatMul.multiply(java.util.Arrays.copyOfRange(a, r * in, (r + 1) * in), 1, w, alone, scratch(1, in), one);
             for (int j = 0; j < out; j++) {
                 assertEquals(all[r * out + j], alone[j], 0.0, "row " + r + " in a tile vs alone");
             }
