@@ -3,7 +3,6 @@ package dev.rerank.benchmarks;
 import ai.onnxruntime.OrtException;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
@@ -14,7 +13,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -27,33 +25,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 4, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx6g"})
-public class RaceBenchmark {
+public class RaceBenchmark extends RaceBenchmarkBase {
     @Param({"a", "b", "c"})
     public String workload;
 
     @Param({"1", "2"})
     public int threads;
 
-    private Race race;
-
     @Setup(Level.Trial)
     public void setUp() throws OrtException, IOException {
         race = new Race(workload, threads);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        race.close();
-    }
-
-    @Benchmark
-    public float[] engine() {
-        return race.engine.predict(race.pairs);
-    }
-
-    /** What ONNX Runtime users do: batches of 32 in input order, padded to the longest. */
-    @Benchmark
-    public float[][] onnxRuntime() throws OrtException {
-        return race.ort.logits(race.ids, 32, false);
     }
 }

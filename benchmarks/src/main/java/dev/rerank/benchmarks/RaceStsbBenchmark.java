@@ -14,7 +14,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -29,32 +28,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 1, time = 1)
 @Measurement(iterations = 1, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx6g"})
-public class RaceStsbBenchmark {
+public class RaceStsbBenchmark extends RaceBenchmarkBase {
     @Param({"1", "2"})
     public int threads;
-
-    private Race race;
 
     @Setup(Level.Trial)
     public void setUp() throws OrtException, IOException {
         race = new Race("d", threads);
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        race.close();
-    }
-
-    @Benchmark
-    public float[] engine() {
-        return race.engine.predict(race.pairs);
-    }
-
-    @Benchmark
-    public float[][] onnxRuntime() throws OrtException {
-        return race.ort.logits(race.ids, 32, false);
-    }
-
+    /** The same ONNX Runtime batches, but sorted by length first: less padding. */
     @Benchmark
     public float[][] onnxRuntimeSorted() throws OrtException {
         return race.ort.logits(race.ids, 32, true);
