@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The inner kernel keeps an 8-row × 3-vector tile of C in registers (24 of AVX-512's 32 vector
  * registers; with AVX2's 16, C2 spills some of them, which costs speed, not correctness): for each
- * k it loads 3 weight vectors and broadcasts 8 activations, so every value loaded feeds several FMAs. The activations are first copied into tiles of 8 rows, interleaved by
- * k ({@link #pack}); the kernel then reads all 8 rows through one index with constant offsets,
+ * k it loads 3 weight vectors and broadcasts 8 activations, so every value loaded feeds several
+ * FMAs. The activations are first copied into tiles of 8 rows, interleaved by k
+ * ({@link ActivationTiles}); the kernel then reads all 8 rows through one index with constant offsets,
  * where reading 8 separate rows would cost C2 an address computation per row per k — enough extra
  * instructions to leave the FMA units idle a quarter of the time. A last, partial tile is padded
  * with zero rows and computed into a small buffer, so every row goes through the same kernel.
@@ -30,13 +31,13 @@ public final class MatMul {
     /** Output columns per packed panel: the width of the register tile. */
     public static final int PANEL = 3 * L;
     /** Rows per register tile. */
-    private static final int ROWS = 8;
+    private static final int ROWS = ActivationTiles.ROWS;
 
     private MatMul() {}
 
     /** Floats of scratch that {@link #multiply} needs for {@code rows} rows of {@code in} inputs. */
     public static int scratchSize(int rows, int in) {
-        return Math.multiplyExact(tiles(rows) * ROWS, in);
+        return ActivationTiles.size(rows, in);
     }
 
     /**
@@ -50,7 +51,7 @@ public final class MatMul {
         if (scratch.length < scratchSize(rows, w.in)) {
             throw new IllegalArgumentException("scratch has " + scratch.length + " floats, needs " + scratchSize(rows, w.in));
         }
-        parallel.forRange(tiles(rows), (from, to) -> pack(a, rows, w.in, scratch, from, to));
+        parallel.forRange(ActivationTiles.tiles(rows), (from, to) -> ActivationTiles.pack(a, rows, w.in, scratch, from, to));
         if (w.out % PANEL == 0) {
             parallel.forRange(w.panels(), (from, to) -> panels(scratch, rows, w, from, to, c, w.out));
             return;
@@ -62,29 +63,6 @@ public final class MatMul {
         parallel.forRange(w.panels(), (from, to) -> panels(scratch, rows, w, from, to, padded, stride));
         for (int r = 0; r < rows; r++) {
             System.arraycopy(padded, r * stride, c, r * w.out, w.out);
-        }
-    }
-
-    private static int tiles(int rows) {
-        return (rows + ROWS - 1) / ROWS;
-    }
-
-    /** Tiles [from, to) of A into packed[t * ROWS * in + k * ROWS + i] = a[(t * ROWS + i) * in + k], zero past the last row. */
-    private static void pack(float[] a, int rows, int in, float[] packed, int from, int to) {
-        for (int t = from; t < to; t++) {
-            int tile = t * ROWS * in;
-            for (int i = 0; i < ROWS; i++) {
-                int r = t * ROWS + i;
-                if (r >= rows) {
-                    for (int k = 0; k < in; k++) {
-                        packed[tile + k * ROWS + i] = 0;
-                    }
-                    continue;
-                }
-                for (int k = 0; k < in; k++) {
-                    packed[tile + k * ROWS + i] = a[r * in + k];
-                }
-            }
         }
     }
 

@@ -46,7 +46,9 @@ class KernelsTest {
     @ParameterizedTest(name = "rows={0} in={1} out={2}")
     @CsvSource({"1,1,1", "3,7,5", "4,40,40", "5,40,120", "7,84,40", "13,33,65", "9,64,64", "17,130,200", "64,96,300",
         // many tiles with a partial one at the end, long k, and an output that is not whole panels
-        "137,341,48", "300,200,97"})
+        "137,341,48", "300,200,97",
+        // k past the scalar packing block (512) with a tail that is not whole vectors, full and partial tiles
+        "16,1033,48", "21,1033,50"})
     void matmulMatchesScalar(int rows, int in, int out) {
         float[] a = random(rows * in, 1);
         float[] w = random(out * in, 0.5);
