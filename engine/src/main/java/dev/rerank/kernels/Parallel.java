@@ -14,8 +14,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * run — so the workers spin for a short while (50 µs) after each loop, waiting for the next one,
  * and only then park. Within a forward pass the next loop nearly always comes sooner; between
  * requests the spin costs little, and a longer one measured no faster while taking CPU from the
- * threads that parse and tokenize requests. The caller likewise spins while it waits for the
- * workers' shares, which are the same size as its own.
+ * threads that parse and tokenize requests. The caller likewise spins while it waits.
+ *
+ * <p>The range is handed out in small chunks that every thread, the caller included, takes from
+ * one counter until none are left, rather than in one fixed share per thread: on a shared machine
+ * a thread can lose its core for milliseconds, and with fixed shares everyone else would wait for
+ * it. Which thread runs a chunk never changes a result, since every index is computed on its own.
  *
  * <p>Callers on several threads may share one instance: their loops run one after another, each on
  * all the threads. A task must not call {@link #forRange} itself from a worker thread (it would run
@@ -29,18 +33,21 @@ public final class Parallel implements AutoCloseable {
 
     /** How long an idle thread keeps checking for new work before it parks. */
     private static final long SPIN_NANOS = 50_000;
+    /** Chunks per thread: enough to even out a slow thread, few enough that taking one costs nothing. */
+    private static final int CHUNKS_PER_THREAD = 8;
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final int threads;
     private final Worker[] workers;
     private final ReentrantLock oneLoopAtATime = new ReentrantLock();
     private final AtomicInteger unfinished = new AtomicInteger();
+    private final AtomicInteger nextChunk = new AtomicInteger();
 
     // The loop being run. Written by the caller before it bumps `generation` (a volatile write),
     // read by the workers after they see the new generation: that orders the plain fields.
     private RangeTask task;
     private int count;
-    private int parts;
+    private int chunk;
     private volatile long generation;
     private volatile Throwable failure;
     private volatile boolean closed;
@@ -53,7 +60,7 @@ public final class Parallel implements AutoCloseable {
         this.workers = new Worker[threads - 1];
         int id = POOLS.incrementAndGet();
         for (int w = 0; w < workers.length; w++) {
-            workers[w] = new Worker(w + 1, "rerank-" + id + "-worker-" + (w + 1));
+            workers[w] = new Worker("rerank-" + id + "-worker-" + (w + 1));
             workers[w].start();
         }
     }
@@ -62,10 +69,9 @@ public final class Parallel implements AutoCloseable {
         return threads;
     }
 
-    /** Runs {@code task} over [0, count) in up to {@code threads} contiguous, nearly equal ranges. */
+    /** Runs {@code task} over [0, count), in contiguous ranges spread over the threads. */
     public void forRange(int count, RangeTask task) {
-        int parts = Math.min(threads, count);
-        if (parts <= 1 || Thread.currentThread() instanceof Worker) {
+        if (threads == 1 || count <= 1 || Thread.currentThread() instanceof Worker) {
             if (count > 0) {
                 task.run(0, count);
             }
@@ -78,7 +84,8 @@ public final class Parallel implements AutoCloseable {
             }
             this.task = task;
             this.count = count;
-            this.parts = parts;
+            this.chunk = Math.max(1, count / (threads * CHUNKS_PER_THREAD));
+            nextChunk.set(0);
             failure = null;
             unfinished.set(workers.length);
             generation++;
@@ -87,11 +94,7 @@ public final class Parallel implements AutoCloseable {
                     LockSupport.unpark(w);
                 }
             }
-            try {
-                task.run(0, share(count, parts, 1));
-            } catch (Throwable t) {
-                failure = t;
-            }
+            runChunks();
             awaitWorkers();
             this.task = null;
             Throwable t = failure;
@@ -109,9 +112,17 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    /** Start of share p of [0, count) split into `parts` ranges (share p ends where p + 1 starts). */
-    private static int share(int count, int parts, int p) {
-        return (int) ((long) count * p / parts);
+    /** Takes chunks of the current loop until none are left; the first failure ends the loop for all. */
+    private void runChunks() {
+        int from;
+        while ((from = nextChunk.getAndAdd(chunk)) < count) {
+            try {
+                task.run(from, Math.min(count, from + chunk));
+            } catch (Throwable t) {
+                failure = t;
+                nextChunk.set(count);
+            }
+        }
     }
 
     private void awaitWorkers() {
@@ -134,12 +145,10 @@ public final class Parallel implements AutoCloseable {
     }
 
     private final class Worker extends Thread {
-        private final int index;
         private volatile boolean parked;
 
-        Worker(int index, String name) {
+        Worker(String name) {
             super(name);
-            this.index = index;
             setDaemon(true);
         }
 
@@ -152,13 +161,7 @@ public final class Parallel implements AutoCloseable {
                     return; // closed
                 }
                 seen = g;
-                if (index < parts) {
-                    try {
-                        task.run(share(count, parts, index), share(count, parts, index + 1));
-                    } catch (Throwable t) {
-                        failure = t;
-                    }
-                }
+                runChunks();
                 unfinished.decrementAndGet();
             }
         }

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,11 +40,11 @@ class ParallelTest {
     void aFailureInAnyShareReachesTheCaller() {
         try (Parallel parallel = new Parallel(2)) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> parallel.forRange(10, (from, to) -> {
-                if (to == 10) { // the worker's share
+                if (to == 10) { // the last chunk, whichever thread takes it
                     throw new IllegalStateException("boom in " + from + ".." + to);
                 }
             }));
-            assertEquals("boom in 5..10", e.getMessage());
+            assertEquals("boom in 9..10", e.getMessage());
             // and the pool still works afterwards
             AtomicIntegerArray hits = new AtomicIntegerArray(10);
             parallel.forRange(10, (from, to) -> {
@@ -54,6 +56,32 @@ class ParallelTest {
                 assertEquals(1, hits.get(i));
             }
         }
+    }
+
+    @Test
+    void aStalledThreadDoesNotHoldBackTheRest() {
+        // Index 0 cannot finish until every other index has: with one fixed share per thread, the
+        // thread holding index 0 would also hold 1..7 and this would never finish.
+        int count = 16;
+        CountDownLatch othersDone = new CountDownLatch(count - 1);
+        try (Parallel parallel = new Parallel(2)) {
+            parallel.forRange(count, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    if (i == 0) {
+                        try {
+                            if (!othersDone.await(30, TimeUnit.SECONDS)) {
+                                throw new IllegalStateException("the other indices never ran");
+                            }
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    } else {
+                        othersDone.countDown();
+                    }
+                }
+            });
+        }
+        assertEquals(0, othersDone.getCount());
     }
 
     @Test
