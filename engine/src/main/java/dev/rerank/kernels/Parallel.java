@@ -112,7 +112,7 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    /** Takes chunks of the current loop until none are left; the first failure ends the loop for all. */
+    /** Takes chunks of the current loop until none are left; a failure ends the loop for every thread. */
     private void runChunks() {
         int from;
         while ((from = nextChunk.getAndAdd(chunk)) < count) {

@@ -37,7 +37,7 @@ final class SelfAttention {
     void attend(float[] x, TokenBatch batch, boolean firstTokensOnly, Workspace ws, Parallel parallel) {
         MatMul.multiply(x, batch.tokens(), queryKeyValue, ws.qkv, ws.packedInput, parallel);
         int tasks = batch.sequences() * heads;
-        // Each worker takes a contiguous share of (sequence, head) tasks and its own scratch.
+        // One share of the (sequence, head) tasks per thread, each share with a scratch buffer of its own.
         parallel.forRange(parallel.threads(), (from, to) -> {
             for (int worker = from; worker < to; worker++) {
                 float[] scratch = ws.attentionScratch[worker];
