@@ -52,15 +52,12 @@ final class EncoderLayer {
     void forwardFirstTokens(TokenBatch batch, Workspace ws, Parallel parallel, float[] first) {
         int n = batch.sequences();
         int hidden = ws.hidden;
-        float[] x = ws.hiddenStates;
-        attention.attend(x, batch, true, ws, parallel);
-        float[] context = new float[n * hidden];
-        float[] residual = new float[n * hidden];
-        for (int s = 0; s < n; s++) {
-            System.arraycopy(ws.context, batch.start(s) * hidden, context, s * hidden, hidden);
-            System.arraycopy(x, batch.start(s) * hidden, residual, s * hidden, hidden);
-        }
-        float[] afterAttention = new float[n * hidden];
+        attention.attend(ws.hiddenStates, batch, true, ws, parallel);
+        float[] context = ws.firstContext;
+        float[] residual = ws.firstResidual;
+        batch.gatherFirstTokens(ws.context, hidden, context);
+        batch.gatherFirstTokens(ws.hiddenStates, hidden, residual);
+        float[] afterAttention = ws.firstAttentionOut;
         attention.project(context, n, afterAttention, ws, parallel);
         LayerNorm.addAndApply(afterAttention, residual, n, hidden, attentionNormGamma, attentionNormBeta, eps);
         feedForward.forward(afterAttention, n, first, ws, parallel);

@@ -77,7 +77,7 @@ public final class Roberta {
         }
         int tokens = batch.tokens();
         int hidden = config.hiddenSize();
-        ws.ensure(tokens, batch.longest(), config.headSize());
+        ws.ensure(tokens, batch.sequences(), batch.longest(), config.headSize());
         embeddings.forward(batch, ws.hiddenStates);
         if (listener != null) {
             listener.onHiddenStates(0, ws.hiddenStates, tokens, hidden);
@@ -92,7 +92,7 @@ public final class Roberta {
         // The head reads only each sequence's first token, so the last layer computes just those
         // rows — unless a listener wants to see every token's final hidden state.
         int n = batch.sequences();
-        float[] first = new float[n * hidden];
+        float[] first = ws.firstTokens;
         if (last >= 0 && listener == null) {
             layers[last].forwardFirstTokens(batch, ws, parallel, first);
         } else {
@@ -102,9 +102,7 @@ public final class Roberta {
                     listener.onHiddenStates(last + 1, ws.hiddenStates, tokens, hidden);
                 }
             }
-            for (int s = 0; s < n; s++) {
-                System.arraycopy(ws.hiddenStates, batch.start(s) * hidden, first, s * hidden, hidden);
-            }
+            batch.gatherFirstTokens(ws.hiddenStates, hidden, first);
         }
         float[] flat = head.forward(first, n, ws, parallel);
         int labels = head.labels();

@@ -24,6 +24,13 @@ public record TokenBatch(int[] ids, int[] starts) {
         return starts[sequence + 1] - starts[sequence];
     }
 
+    /** dst[s * width ...] = the row of {@code width} values at each sequence's first token in src. */
+    public void gatherFirstTokens(float[] src, int width, float[] dst) {
+        for (int s = 0; s < sequences(); s++) {
+            System.arraycopy(src, start(s) * width, dst, s * width, width);
+        }
+    }
+
     public int longest() {
         int max = 0;
         for (int s = 0; s < sequences(); s++) {

@@ -11,6 +11,7 @@ public final class Workspace {
     final int hidden;
     final int intermediate;
     int capacity;
+    int sequenceCapacity;
     int scratchCapacity;
     float[] hiddenStates = new float[0];
     float[] qkv = new float[0];
@@ -19,6 +20,11 @@ public final class Workspace {
     float[] intermediateOut = new float[0];
     /** The matrix multiplies' copy of their input, regrouped into row tiles. */
     float[] packedInput = new float[0];
+    // One row per sequence, for the last layer's first-token-only pass and the head.
+    float[] firstContext = new float[0];
+    float[] firstResidual = new float[0];
+    float[] firstAttentionOut = new float[0];
+    float[] firstTokens = new float[0];
     float[][] attentionScratch;
 
     Workspace(int hidden, int intermediate, int workers) {
@@ -27,8 +33,8 @@ public final class Workspace {
         this.attentionScratch = new float[workers][0];
     }
 
-    /** Makes room for {@code tokens} tokens in sequences up to {@code longest} long. */
-    void ensure(int tokens, int longest, int headSize) {
+    /** Makes room for {@code tokens} tokens in {@code sequences} sequences up to {@code longest} long. */
+    void ensure(int tokens, int sequences, int longest, int headSize) {
         if (tokens > capacity) {
             // Grow with headroom so a slightly larger batch does not reallocate everything.
             int n = Math.max(tokens, capacity + capacity / 2);
@@ -39,6 +45,14 @@ public final class Workspace {
             intermediateOut = new float[n * intermediate];
             packedInput = new float[MatMul.scratchSize(n, Math.max(hidden, intermediate))];
             capacity = n;
+        }
+        if (sequences > sequenceCapacity) {
+            int n = Math.max(sequences, sequenceCapacity + sequenceCapacity / 2);
+            firstContext = new float[n * hidden];
+            firstResidual = new float[n * hidden];
+            firstAttentionOut = new float[n * hidden];
+            firstTokens = new float[n * hidden];
+            sequenceCapacity = n;
         }
         int scratch = Attention.scratchSize(longest, headSize);
         if (scratch > scratchCapacity) {
