@@ -3,11 +3,12 @@ package dev.rerank;
 import dev.rerank.kernels.Activations;
 import dev.rerank.kernels.Parallel;
 import dev.rerank.kernels.Softmax;
+import dev.rerank.model.Encoder;
+import dev.rerank.model.ModelConfig;
 import dev.rerank.model.ModelException;
-import dev.rerank.model.Roberta;
-import dev.rerank.model.RobertaConfig;
 import dev.rerank.model.TokenBatch;
 import dev.rerank.model.Workspace;
+import dev.rerank.tokenizer.Encoding;
 import dev.rerank.tokenizer.Tokenizer;
 import dev.rerank.tokenizer.Truncation;
 import dev.rerank.weights.ModelWeights;
@@ -21,7 +22,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Scores text pairs with a RoBERTa cross-encoder, as sentence-transformers' {@code CrossEncoder} does.
+ * Scores text pairs with a BERT or RoBERTa cross-encoder, as sentence-transformers' {@code CrossEncoder} does.
  *
  * <pre>{@code
  * try (CrossEncoder model = CrossEncoder.load(Path.of("my-model"))) {
@@ -58,7 +59,7 @@ public final class CrossEncoder implements AutoCloseable {
         PROBABILITIES
     }
 
-    private final Roberta model;
+    private final Encoder model;
     private final Tokenizer tokenizer;
     private final Parallel parallel;
     private final int maxLength;
@@ -66,7 +67,7 @@ public final class CrossEncoder implements AutoCloseable {
     private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
-    private CrossEncoder(Roberta model, Tokenizer tokenizer, int threads, int maxLength, int batchSize) {
+    private CrossEncoder(Encoder model, Tokenizer tokenizer, int threads, int maxLength, int batchSize) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.parallel = new Parallel(threads);
@@ -84,13 +85,13 @@ public final class CrossEncoder implements AutoCloseable {
     }
 
     /** A model from weights already open (e.g. synthetic ones), with its config and tokenizer. */
-    public static Builder builder(RobertaConfig config, WeightSource weights, Tokenizer tokenizer) {
+    public static Builder builder(ModelConfig config, WeightSource weights, Tokenizer tokenizer) {
         return new Builder(config, weights, tokenizer);
     }
 
     public static final class Builder {
         private final Path dir;
-        private RobertaConfig config;
+        private ModelConfig config;
         private WeightSource weights;
         private Tokenizer tokenizer;
         private int threads = Runtime.getRuntime().availableProcessors();
@@ -101,7 +102,7 @@ public final class CrossEncoder implements AutoCloseable {
             this.dir = dir;
         }
 
-        private Builder(RobertaConfig config, WeightSource weights, Tokenizer tokenizer) {
+        private Builder(ModelConfig config, WeightSource weights, Tokenizer tokenizer) {
             this.dir = null;
             this.config = config;
             this.weights = weights;
@@ -119,8 +120,8 @@ public final class CrossEncoder implements AutoCloseable {
 
         /** Pairs longer than this many tokens are truncated, longest text first (default: the model's). */
         public Builder maxLength(int maxLength) {
-            if (maxLength < 4) {
-                throw new IllegalArgumentException("max length must be at least 4 (the pair's special tokens), got " + maxLength);
+            if (maxLength < 1) {
+                throw new IllegalArgumentException("max length must be positive, got " + maxLength);
             }
             this.maxLength = maxLength;
             return this;
@@ -136,29 +137,37 @@ public final class CrossEncoder implements AutoCloseable {
         }
 
         public CrossEncoder build() {
-            Roberta model;
+            Encoder model;
             Tokenizer tok = tokenizer;
             if (dir != null) {
                 if (!Files.isDirectory(dir)) {
                     throw new ModelException("model directory not found: " + dir);
                 }
-                RobertaConfig cfg = RobertaConfig.load(dir.resolve("config.json"));
+                ModelConfig cfg = ModelConfig.load(dir.resolve("config.json"));
                 tok = Tokenizer.load(dir);
                 try (WeightSource w = ModelWeights.open(dir)) {
-                    model = Roberta.load(cfg, w);
+                    model = Encoder.load(cfg, w, true);
                 }
             } else {
-                model = Roberta.load(config, weights);
+                model = Encoder.load(config, weights, true);
+            }
+            if (tok.vocabularySize() > model.config().vocabSize()) {
+                throw new ModelException("the tokenizer has " + tok.vocabularySize() + " tokens but the model's vocabulary "
+                        + model.config().vocabSize() + ": they do not belong together");
             }
             int limit = Math.min(model.config().maxSequenceLength(), tok.modelMaxLength());
             if (maxLength > limit) {
                 throw new IllegalArgumentException("max length " + maxLength + " exceeds the model's limit of " + limit);
             }
+            if (maxLength >= 0 && maxLength < tok.specialTokens(true)) {
+                throw new IllegalArgumentException("max length must be at least " + tok.specialTokens(true)
+                        + " (the pair's special tokens), got " + maxLength);
+            }
             return new CrossEncoder(model, tok, threads, maxLength > 0 ? maxLength : limit, batchSize);
         }
     }
 
-    public RobertaConfig config() {
+    public ModelConfig config() {
         return model.config();
     }
 
@@ -223,9 +232,12 @@ public final class CrossEncoder implements AutoCloseable {
         return topK > 0 && topK < ranked.size() ? List.copyOf(ranked.subList(0, topK)) : ranked;
     }
 
-    /** Token ids of one pair as the model sees it: {@code <s> a </s></s> b </s>}, truncated to the max length. */
-    public int[] encode(Pair pair) {
-        return tokenizer.encodePair(pair.a(), pair.b(), maxLength, Truncation.LONGEST_FIRST).ids();
+    /**
+     * One pair as the model sees it ({@code [CLS] a [SEP] b [SEP]} for BERT, {@code <s> a </s></s> b </s>}
+     * for RoBERTa), truncated to the max length longest text first.
+     */
+    public Encoding encode(Pair pair) {
+        return tokenizer.encodePair(pair.a(), pair.b(), maxLength, Truncation.LONGEST_FIRST);
     }
 
     private float[][] logits(List<Pair> pairs) {
@@ -234,8 +246,11 @@ public final class CrossEncoder implements AutoCloseable {
         }
         int n = pairs.size();
         int[][] ids = new int[n][];
+        int[][] types = new int[n][];
         for (int i = 0; i < n; i++) {
-            ids[i] = encode(pairs.get(i));
+            Encoding e = encode(pairs.get(i));
+            ids[i] = e.ids();
+            types[i] = e.typeIds();
         }
         // Longest first: similar lengths share a batch, and the biggest buffers are made at once.
         Integer[] order = new Integer[n];
@@ -252,14 +267,19 @@ public final class CrossEncoder implements AutoCloseable {
             for (int from = 0; from < n; from += batchSize) {
                 int to = Math.min(n, from + batchSize);
                 int[][] group = new int[to - from][];
+                int[][] groupTypes = new int[to - from][];
                 for (int k = from; k < to; k++) {
                     group[k - from] = ids[order[k]];
+                    groupTypes[k - from] = types[order[k]];
                 }
-                float[][] out = model.forward(TokenBatch.of(group), ws, parallel, null);
+                float[][] out = model.classify(TokenBatch.of(group, groupTypes), ws, parallel, null);
                 for (int k = from; k < to; k++) {
                     results[order[k]] = out[k - from];
                 }
             }
+        } catch (IllegalStateException e) {
+            // The worker pool refuses work once closed; say which object the caller closed.
+            throw closed ? new IllegalStateException("this CrossEncoder was closed while predicting") : e;
         } finally {
             workspaces.offer(ws);
         }

@@ -144,9 +144,9 @@ class CrossEncoderTest {
         String longText = "word ".repeat(2000);
         float[] s = model.predict(List.of(new Pair(longText, longText)));
         assertEquals(1, s.length);
-        assertEquals(512, model.encode(new Pair(longText, longText)).length);
+        assertEquals(512, model.encode(new Pair(longText, longText)).length());
         try (CrossEncoder shorter = CrossEncoder.builder(TestData.file("models/tiny-roberta")).maxLength(16).threads(1).build()) {
-            assertEquals(16, shorter.encode(new Pair(longText, longText)).length);
+            assertEquals(16, shorter.encode(new Pair(longText, longText)).length());
         }
     }
 

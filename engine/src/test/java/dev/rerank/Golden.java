@@ -3,8 +3,8 @@ package dev.rerank;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.rerank.model.RobertaConfig;
-import dev.rerank.model.RobertaShapes;
+import dev.rerank.model.ModelConfig;
+import dev.rerank.model.ParameterTable;
 import dev.rerank.weights.SyntheticWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,12 +22,15 @@ public final class Golden {
         }
     }
 
-    public static RobertaConfig config(JsonObject golden) {
-        return RobertaConfig.fromJson(golden.getAsJsonObject("config"), "golden config");
+    public static ModelConfig config(JsonObject golden) {
+        return ModelConfig.fromJson(golden.getAsJsonObject("config"), "golden config");
     }
 
+    /** The file's synthetic weights: its "salt", or the salt its "weights" note names. */
     public static SyntheticWeights synthetic(JsonObject golden) {
-        return new SyntheticWeights(golden.get("salt").getAsString(), RobertaShapes.of(config(golden)));
+        String salt = golden.has("salt") ? golden.get("salt").getAsString()
+                : golden.get("weights").getAsString().replaceAll(".*salt ([^,]+),.*", "$1");
+        return new SyntheticWeights(salt, ParameterTable.of(config(golden)).shapes());
     }
 
     public static int[] ints(JsonArray a) {

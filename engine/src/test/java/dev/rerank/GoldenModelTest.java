@@ -8,10 +8,13 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.rerank.kernels.Parallel;
-import dev.rerank.model.Roberta;
-import dev.rerank.model.RobertaConfig;
+import dev.rerank.model.Encoder;
+import dev.rerank.model.ModelConfig;
+import dev.rerank.model.ReferenceEncoder;
 import dev.rerank.model.TokenBatch;
+import dev.rerank.tokenizer.Encoding;
 import dev.rerank.tokenizer.Tokenizer;
+import dev.rerank.tokenizer.Truncation;
 import dev.rerank.weights.ModelWeights;
 import dev.rerank.weights.WeightSource;
 import java.util.ArrayList;
@@ -27,13 +30,14 @@ import org.junit.jupiter.api.Test;
  */
 class GoldenModelTest {
     private static final double TOLERANCE = 1e-4;
+    /** On the full-size models the slow double-precision reference encoder runs on a few short pairs only. */
+    private static final int REFERENCE_MAX_TOKENS = 24;
+    private static final int REFERENCE_MAX_PAIRS = 4;
     private static Parallel parallel;
-    private static Tokenizer tokenizer;
 
     @BeforeAll
     static void setUp() {
         parallel = new Parallel(2);
-        tokenizer = Tokenizer.load(TestData.file("roberta-base-tokenizer"));
     }
 
     @AfterAll
@@ -43,64 +47,92 @@ class GoldenModelTest {
 
     @Test
     void tinyFloat32() {
-        check("model-tiny.json", "models/tiny-roberta");
+        check("model-tiny.json", "models/tiny-roberta", "roberta-base-tokenizer");
     }
 
     @Test
     void tinyBfloat16() {
-        check("model-tiny-bfloat16.json", "models/tiny-roberta-bfloat16");
+        check("model-tiny-bfloat16.json", "models/tiny-roberta-bfloat16", "roberta-base-tokenizer");
     }
 
     @Test
     void tinyFloat16() {
-        check("model-tiny-float16.json", "models/tiny-roberta-float16");
+        check("model-tiny-float16.json", "models/tiny-roberta-float16", "roberta-base-tokenizer");
     }
 
     @Test
     void tinyNliProbabilities() {
-        check("model-tiny-nli.json", null);
+        check("model-tiny-nli.json", null, "roberta-base-tokenizer");
     }
 
     @Test
     void distilrobertaShapeSynthetic() {
-        check("model-distilroberta-shape.json", null);
+        check("model-distilroberta-shape.json", null, "roberta-base-tokenizer");
     }
 
-    private static void check(String goldenFile, String modelDir) {
+    @Test
+    void tinyBert() {
+        check("model-tiny-bert.json", "models/tiny-bert", "models/tiny-bert");
+    }
+
+    @Test
+    void minilmShapeSynthetic() {
+        check("model-minilm-shape.json", null, "bert-base-uncased-tokenizer");
+    }
+
+    private static void check(String goldenFile, String modelDir, String tokenizerDir) {
         JsonObject golden = Golden.read(goldenFile);
-        RobertaConfig config = modelDir == null ? Golden.config(golden)
-                : RobertaConfig.load(TestData.file(modelDir).resolve("config.json"));
-        Roberta model;
+        Tokenizer tokenizer = Tokenizer.load(TestData.file(tokenizerDir));
+        ModelConfig config = modelDir == null ? Golden.config(golden)
+                : ModelConfig.load(TestData.file(modelDir).resolve("config.json"));
+        Encoder model;
+        ReferenceEncoder reference;
         try (WeightSource weights = modelDir == null ? Golden.synthetic(golden) : ModelWeights.open(TestData.file(modelDir))) {
-            model = Roberta.load(config, weights);
+            model = Encoder.load(config, weights, true);
+            reference = new ReferenceEncoder(config, weights, true);
         }
-        int maxLength = golden.has("max_length") ? golden.get("max_length").getAsInt() : 512;
+        int maxLength = golden.has("max_length") ? golden.get("max_length").getAsInt() : config.maxSequenceLength();
         JsonArray pairs = golden.getAsJsonArray("pairs");
         List<int[]> sequences = new ArrayList<>();
-        double worstLogit = 0;
-        double worstOutput = 0;
+        List<int[]> types = new ArrayList<>();
         for (JsonElement e : pairs) {
             JsonObject p = e.getAsJsonObject();
             int[] ids = Golden.ints(p.getAsJsonArray("input_ids"));
-            assertArrayEquals(ids, tokenizer.encodePair(p.get("a").getAsString(), p.get("b").getAsString(), maxLength,
-                    dev.rerank.tokenizer.Truncation.LONGEST_FIRST).ids(), "tokenizer disagrees with input_ids");
+            int[] typeIds = p.has("token_type_ids") ? Golden.ints(p.getAsJsonArray("token_type_ids")) : new int[ids.length];
+            Encoding encoding = tokenizer.encodePair(p.get("a").getAsString(), p.get("b").getAsString(), maxLength,
+                    Truncation.LONGEST_FIRST);
+            assertArrayEquals(ids, encoding.ids(), "tokenizer disagrees with input_ids");
+            assertArrayEquals(typeIds, encoding.typeIds(), "tokenizer disagrees with token_type_ids");
             sequences.add(ids);
+            types.add(typeIds);
         }
         // All pairs in one batch (no padding), then pair 0 alone with the hidden-state probe.
-        TokenBatch batch = TokenBatch.of(sequences.toArray(int[][]::new));
-        float[][] logits = model.forward(batch, model.newWorkspace(2), parallel, null);
+        TokenBatch batch = TokenBatch.of(sequences.toArray(int[][]::new), types.toArray(int[][]::new));
+        float[][] logits = model.classify(batch, model.newWorkspace(2), parallel, null);
         // Without a listener the last layer computes only the first-token rows the head reads;
         // with one it computes every row. The logits must not change by a single bit.
-        float[][] everyRow = model.forward(batch, model.newWorkspace(2), parallel, (layer, states, tokens, hidden) -> { });
+        float[][] everyRow = model.classify(batch, model.newWorkspace(2), parallel, (layer, states, rows, hidden) -> { });
         for (int i = 0; i < logits.length; i++) {
             assertArrayEquals(everyRow[i], logits[i], 0f, goldenFile + ": pair " + i + " first-token-only last layer");
         }
+        double worstLogit = 0;
+        double worstOutput = 0;
+        double worstReference = 0;
+        int referencePairs = 0;
         for (int i = 0; i < pairs.size(); i++) {
             JsonObject p = pairs.get(i).getAsJsonObject();
             double[] want = Golden.doubles(p.getAsJsonArray("logits"));
             assertEquals(want.length, logits[i].length);
             for (int l = 0; l < want.length; l++) {
                 worstLogit = Math.max(worstLogit, Math.abs(want[l] - logits[i][l]));
+            }
+            if (config.hiddenSize() < 256
+                    || (sequences.get(i).length <= REFERENCE_MAX_TOKENS && referencePairs < REFERENCE_MAX_PAIRS)) {
+                double[] ref = reference.logits(sequences.get(i), types.get(i));
+                for (int l = 0; l < want.length; l++) {
+                    worstReference = Math.max(worstReference, Math.abs(want[l] - ref[l]));
+                }
+                referencePairs++;
             }
             if (p.has("score")) {
                 double score = 1 / (1 + Math.exp(-logits[i][0]));
@@ -114,22 +146,25 @@ class GoldenModelTest {
                 }
             }
         }
-        double worstHidden = probe(model, golden, sequences.get(0));
-        System.out.printf("%s: %d pairs, max |logit diff| %.2e, max |score/prob diff| %.2e, max |hidden diff| %.2e%n",
-                goldenFile, pairs.size(), worstLogit, worstOutput, worstHidden);
+        double worstHidden = probe(model, golden, sequences.get(0), types.get(0));
+        System.out.printf("%s: %d pairs, max |logit diff| %.2e, max |score/prob diff| %.2e, max |hidden diff| %.2e;"
+                        + " reference encoder on %d pairs: max |logit diff| %.2e%n",
+                goldenFile, pairs.size(), worstLogit, worstOutput, worstHidden, referencePairs, worstReference);
         assertTrue(worstLogit <= TOLERANCE, goldenFile + ": logit differs by " + worstLogit);
         assertTrue(worstOutput <= TOLERANCE, goldenFile + ": score differs by " + worstOutput);
         assertTrue(worstHidden <= TOLERANCE, goldenFile + ": hidden state differs by " + worstHidden);
+        assertTrue(worstReference <= TOLERANCE, goldenFile + ": reference encoder differs by " + worstReference);
     }
 
     /** Largest difference to the probe's hidden states (all values, or first8 + mean + std). */
-    private static double probe(Roberta model, JsonObject golden, int[] ids) {
+    private static double probe(Encoder model, JsonObject golden, int[] ids, int[] typeIds) {
         JsonObject probe = golden.getAsJsonObject("probe");
         if (probe == null) {
             return 0;
         }
         double[] worst = {0};
-        model.forward(TokenBatch.of(ids), model.newWorkspace(2), parallel, (layer, states, tokens, hidden) -> {
+        TokenBatch one = TokenBatch.of(new int[][] {ids}, new int[][] {typeIds});
+        model.classify(one, model.newWorkspace(2), parallel, (layer, states, tokens, hidden) -> {
             if (probe.has("hidden_states")) {
                 JsonArray layerStates = probe.getAsJsonArray("hidden_states").get(layer).getAsJsonArray();
                 for (int t = 0; t < tokens; t++) {

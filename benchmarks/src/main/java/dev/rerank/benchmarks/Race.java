@@ -31,7 +31,7 @@ final class Race implements AutoCloseable {
             default -> throw new IllegalArgumentException("unknown workload " + workload);
         };
         for (Pair p : pairs) {
-            ids.add(engine.encode(p));
+            ids.add(engine.encode(p).ids());
         }
         float[][] ours = engine.predict(pairs, CrossEncoder.Output.LOGITS);
         float[][] theirs = ort.logits(ids, 32, false);

@@ -2,8 +2,8 @@ package dev.rerank.benchmarks;
 
 import com.google.gson.JsonObject;
 import dev.rerank.CrossEncoder;
-import dev.rerank.model.RobertaConfig;
-import dev.rerank.model.RobertaShapes;
+import dev.rerank.model.ModelConfig;
+import dev.rerank.model.ParameterTable;
 import dev.rerank.tokenizer.Tokenizer;
 import dev.rerank.weights.SyntheticWeights;
 import java.nio.file.Files;
@@ -15,7 +15,7 @@ public final class SyntheticModel {
 
     private SyntheticModel() {}
 
-    public static RobertaConfig distilrobertaConfig() {
+    public static ModelConfig distilrobertaConfig() {
         JsonObject c = new JsonObject();
         c.addProperty("vocab_size", 50265);
         c.addProperty("max_position_embeddings", 514);
@@ -28,11 +28,11 @@ public final class SyntheticModel {
         c.addProperty("intermediate_size", 3072);
         c.addProperty("num_hidden_layers", 6);
         c.addProperty("num_labels", 1);
-        return RobertaConfig.fromJson(c, "distilroberta-base shape");
+        return ModelConfig.fromJson(c, "distilroberta-base shape");
     }
 
-    public static SyntheticWeights weights(RobertaConfig config) {
-        return new SyntheticWeights(SALT, RobertaShapes.of(config));
+    public static SyntheticWeights weights(ModelConfig config) {
+        return new SyntheticWeights(SALT, ParameterTable.of(config).shapes());
     }
 
     /** The repository's testdata folder: -Drerank.testdata, else ./testdata or ../testdata. */
@@ -51,7 +51,7 @@ public final class SyntheticModel {
     }
 
     public static CrossEncoder crossEncoder(int threads, int batchSize) {
-        RobertaConfig config = distilrobertaConfig();
+        ModelConfig config = distilrobertaConfig();
         return CrossEncoder.builder(config, weights(config), tokenizer()).threads(threads).batchSize(batchSize).build();
     }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rerank.CrossEncoder.Pair;
-import dev.rerank.model.RobertaConfig;
+import dev.rerank.model.ModelConfig;
 import dev.rerank.tokenizer.Tokenizer;
 import dev.rerank.tokenizer.Truncation;
 import java.util.List;
@@ -26,7 +26,7 @@ class WorkloadsTest {
 
     @Test
     void syntheticModelHasTheDistilrobertaShape() {
-        RobertaConfig c = SyntheticModel.distilrobertaConfig();
+        ModelConfig c = SyntheticModel.distilrobertaConfig();
         assertEquals(768, c.hiddenSize());
         assertEquals(6, c.numLayers());
         assertEquals(512, c.maxSequenceLength());

@@ -1,6 +1,7 @@
 package dev.rerank.cli;
 
-import dev.rerank.model.RobertaConfig;
+import dev.rerank.model.ModelConfig;
+import dev.rerank.tokenizer.Tokenizer;
 import dev.rerank.weights.ModelWeights;
 import dev.rerank.weights.TensorInfo;
 import dev.rerank.weights.WeightSource;
@@ -34,7 +35,7 @@ final class InfoCommand {
         }
         String model = args.positionals().isEmpty() ? args.get("model", ModelResolver.DEFAULT_MODEL) : args.positionals().get(0);
         Path dir = new ModelResolver(console.hub(), console.err()).resolve(model, args.get("revision", "main"));
-        RobertaConfig c = RobertaConfig.load(dir.resolve("config.json"));
+        ModelConfig c = ModelConfig.load(dir.resolve("config.json"));
         long parameters = 0;
         Map<String, Long> dtypes = new TreeMap<>();
         try (WeightSource w = ModelWeights.open(dir)) {
@@ -44,13 +45,13 @@ final class InfoCommand {
                 dtypes.merge(t.dtype().name(), t.elementCount(), Long::sum);
             }
         }
-        String tokenizer = Files.exists(dir.resolve("tokenizer.json")) ? "byte-level BPE (tokenizer.json)"
-                : Files.exists(dir.resolve("vocab.json")) ? "byte-level BPE (vocab.json + merges.txt)" : "missing";
+        String tokenizer = Tokenizer.load(dir).kind()
+                + (Files.exists(dir.resolve("tokenizer.json")) ? " (tokenizer.json)" : " (vocabulary files)");
         var out = console.out();
         out.println("model:        " + model);
         out.println("directory:    " + dir);
-        out.printf(Locale.ROOT, "architecture: RobertaForSequenceClassification, %d layers, hidden %d, %d heads, ffn %d%n",
-                c.numLayers(), c.hiddenSize(), c.numHeads(), c.intermediateSize());
+        out.printf(Locale.ROOT, "architecture: %s, %d layers, hidden %d, %d heads, ffn %d%n",
+                c.className(), c.numLayers(), c.hiddenSize(), c.numHeads(), c.intermediateSize());
         out.printf(Locale.ROOT, "vocabulary:   %d tokens, max length %d%n", c.vocabSize(), c.maxSequenceLength());
         out.println("labels:       " + String.join(", ", c.labels()));
         out.println("activation:   " + c.activation().name().toLowerCase(Locale.ROOT));

@@ -200,7 +200,7 @@ public final class RerankServer implements AutoCloseable {
         }
         long tokens = 0;
         for (String t : texts) {
-            tokens += model.encode(new Pair(query, t)).length;
+            tokens += model.encode(new Pair(query, t)).length();
         }
         JsonObject out = new JsonObject();
         out.add("results", results);

@@ -38,11 +38,18 @@ public final class Attention {
     }
 
     /**
-     * The same for the first {@code queries} tokens of the sequence only; they still attend to all
-     * n tokens. (The last layer of a cross-encoder needs only the first token's context.)
+     * The same for the first {@code queries} tokens of the sequence only, written from row
+     * {@code ctxRow} of ctx on; they still attend to all n tokens. (The last layer of a
+     * cross-encoder needs only the first token's context.)
      */
     public static void head(float[] qkv, int start, int n, int queries, int hidden, int head, int d, float[] ctx,
                             float[] scratch) {
+        head(qkv, start, n, queries, hidden, head, d, ctx, start, scratch);
+    }
+
+    /** The general form: queries 0..queries-1 of the sequence at {@code start}, outputs from row {@code ctxRow}. */
+    public static void head(float[] qkv, int start, int n, int queries, int hidden, int head, int d, float[] ctx,
+                            int ctxRow, float[] scratch) {
         int stride = 3 * hidden;
         int qOff = head * d;
         int kOff = hidden + head * d;
@@ -68,7 +75,7 @@ public final class Attention {
             for (int r = 0; r < 4; r++) {
                 Softmax.apply(scratch, scoresAt + r * nPad, n);
             }
-            int out = (start + i) * hidden + head * d;
+            int out = (ctxRow + i) * hidden + head * d;
             if (d == 4 * L) {
                 context4x4(qkv, start, n, stride, vOff, scratch, scoresAt, nPad, ctx, out, hidden);
             } else {
@@ -81,7 +88,7 @@ public final class Attention {
             int q = (start + i) * stride + qOff;
             scores(qkv, q, d, scratch, nPad, scoresAt, scale);
             Softmax.apply(scratch, scoresAt, n);
-            int out = (start + i) * hidden + head * d;
+            int out = (ctxRow + i) * hidden + head * d;
             if (d == 4 * L) {
                 context4(qkv, start, n, stride, vOff, scratch, scoresAt, ctx, out);
             } else {

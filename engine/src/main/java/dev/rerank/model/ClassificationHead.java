@@ -4,32 +4,39 @@ import dev.rerank.kernels.Activations;
 import dev.rerank.kernels.MatMul;
 import dev.rerank.kernels.PackedMatrix;
 import dev.rerank.kernels.Parallel;
+import java.util.Arrays;
 
 /**
- * RobertaClassificationHead: the hidden state of each sequence's first token ({@code <s>}, which
- * attention has let see the whole pair) → dense → tanh → out_proj, giving one logit per label.
+ * The sequence-classification head on each sequence's first token ({@code [CLS]} / {@code <s>},
+ * which attention has let see the whole pair): dense → tanh → a projection to one logit per label.
+ * BERT calls the first Linear its pooler and the second its classifier; RoBERTa calls them
+ * classifier.dense and classifier.out_proj — the same computation under other names.
  */
 final class ClassificationHead {
     private final PackedMatrix dense;
-    private final PackedMatrix outProj;
+    private final PackedMatrix out;
 
-    ClassificationHead(PackedMatrix dense, PackedMatrix outProj) {
+    ClassificationHead(PackedMatrix dense, PackedMatrix out) {
         this.dense = dense;
-        this.outProj = outProj;
+        this.out = out;
     }
 
     int labels() {
-        return outProj.out();
+        return out.out();
     }
 
-    /** logits[s * labels + l] for the first-token hidden states first[s * hidden ...] of n sequences. */
-    float[] forward(float[] first, int n, Workspace ws, Parallel parallel) {
-        int hidden = dense.in();
-        float[] pooled = new float[n * hidden];
-        MatMul.multiply(first, n, dense, pooled, ws.packedInput, parallel);
+    /** logits[s][label] for the first-token hidden states first[s * hidden ...] of n sequences. */
+    float[][] forward(float[] first, int n, float[] packed, Parallel parallel) {
+        float[] pooled = new float[n * dense.out()];
+        MatMul.multiply(first, n, dense, pooled, packed, parallel);
         Activations.tanh(pooled, 0, pooled.length);
-        float[] logits = new float[n * outProj.out()];
-        MatMul.multiply(pooled, n, outProj, logits, ws.packedInput, parallel);
+        int labels = out.out();
+        float[] flat = new float[n * labels];
+        MatMul.multiply(pooled, n, out, flat, packed, parallel);
+        float[][] logits = new float[n][];
+        for (int s = 0; s < n; s++) {
+            logits[s] = Arrays.copyOfRange(flat, s * labels, (s + 1) * labels);
+        }
         return logits;
     }
 }

@@ -15,10 +15,11 @@ final class FeedForward {
         this.down = down;
     }
 
-    void forward(float[] x, int tokens, float[] out, Workspace ws, Parallel parallel) {
-        MatMul.multiply(x, tokens, up, ws.intermediateOut, ws.packedInput, parallel);
+    /** out = FFN(x) for {@code rows} rows; {@code wide} holds the rows × intermediate activations. */
+    void forward(float[] x, int rows, float[] out, float[] wide, float[] packed, Parallel parallel) {
+        MatMul.multiply(x, rows, up, wide, packed, parallel);
         int width = up.out();
-        parallel.forRange(tokens, (from, to) -> Gelu.apply(ws.intermediateOut, from * width, to * width));
-        MatMul.multiply(ws.intermediateOut, tokens, down, out, ws.packedInput, parallel);
+        parallel.forRange(rows, (from, to) -> Gelu.apply(wide, from * width, to * width));
+        MatMul.multiply(wide, rows, down, out, packed, parallel);
     }
 }

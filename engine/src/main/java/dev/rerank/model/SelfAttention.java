@@ -24,37 +24,31 @@ final class SelfAttention {
         this.headSize = hidden / heads;
     }
 
-    /** ws.attentionOut = Attention(x) · W_o + b_o for every token of the batch. */
-    void forward(float[] x, TokenBatch batch, Workspace ws, Parallel parallel) {
-        attend(x, batch, false, ws, parallel);
-        project(ws.context, batch.tokens(), ws.attentionOut, ws, parallel);
-    }
-
     /**
-     * ws.context = the heads' attention-weighted values, concatenated, for every token — or, with
-     * {@code firstTokensOnly}, for the first token of each sequence (which still attends to all).
+     * context[row] = the heads' attention-weighted values, concatenated, for each selected row:
+     * softmax(q·Kᵀ/√d)·V with q from that token and K, V from every token of its sequence.
+     * {@code qkv} receives the fused projection of every token; {@code scratch} has a buffer per thread.
      */
-    void attend(float[] x, TokenBatch batch, boolean firstTokensOnly, Workspace ws, Parallel parallel) {
-        MatMul.multiply(x, batch.tokens(), queryKeyValue, ws.qkv, ws.packedInput, parallel);
+    void attend(float[] x, TokenBatch batch, RowSelection rows, float[] qkv, float[] context, float[] packed,
+                float[][] scratch, Parallel parallel) {
+        MatMul.multiply(x, batch.tokens(), queryKeyValue, qkv, packed, parallel);
         int tasks = batch.sequences() * heads;
         // One share of the (sequence, head) tasks per thread, each share with a scratch buffer of its own.
         parallel.forRange(parallel.threads(), (from, to) -> {
             for (int worker = from; worker < to; worker++) {
-                float[] scratch = ws.attentionScratch[worker];
                 int first = (int) ((long) tasks * worker / parallel.threads());
                 int last = (int) ((long) tasks * (worker + 1) / parallel.threads());
                 for (int t = first; t < last; t++) {
                     int s = t / heads;
-                    int n = batch.length(s);
-                    Attention.head(ws.qkv, batch.start(s), n, firstTokensOnly ? Math.min(1, n) : n, hidden, t % heads,
-                            headSize, ws.context, scratch);
+                    Attention.head(qkv, batch.start(s), batch.length(s), rows.queries(batch, s), hidden, t % heads,
+                            headSize, context, rows.firstRow(batch, s), scratch[worker]);
                 }
             }
         });
     }
 
     /** out = context · W_o + b_o for {@code rows} rows of context. */
-    void project(float[] context, int rows, float[] out, Workspace ws, Parallel parallel) {
-        MatMul.multiply(context, rows, output, out, ws.packedInput, parallel);
+    void project(float[] context, int rows, float[] out, float[] packed, Parallel parallel) {
+        MatMul.multiply(context, rows, output, out, packed, parallel);
     }
 }

@@ -173,7 +173,7 @@ class KernelsTest {
         Gelu.apply(y, 0, n);
         double worst = 0;
         for (int i = 0; i < n; i++) {
-            double want = 0.5 * x[i] * (1 + ReferenceMath.erf(x[i] / Math.sqrt(2)));
+            double want = 0.5 * x[i] * (1 + dev.rerank.model.ReferenceEncoder.erf(x[i] / Math.sqrt(2)));
             worst = Math.max(worst, Math.abs(want - y[i]));
         }
         assertTrue(worst < 1e-6, "GELU max error " + worst);

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rerank.TestData;
-import dev.rerank.model.RobertaConfig;
-import dev.rerank.model.RobertaShapes;
+import dev.rerank.model.ModelConfig;
+import dev.rerank.model.ParameterTable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -130,9 +130,9 @@ class SafetensorsTest {
     @Test
     void syntheticTinyEqualsTheFileTransformersWrote() {
         // testdata's tiny model was generated from the synthetic formula with salt "tiny".
-        RobertaConfig config = RobertaConfig.load(TestData.file("models/tiny-roberta/config.json"));
+        ModelConfig config = ModelConfig.load(TestData.file("models/tiny-roberta/config.json"));
         try (Safetensors file = Safetensors.open(TestData.file("models/tiny-roberta/model.safetensors"));
-             SyntheticWeights synthetic = new SyntheticWeights("tiny", RobertaShapes.of(config))) {
+             SyntheticWeights synthetic = new SyntheticWeights("tiny", ParameterTable.of(config).shapes())) {
             for (String name : synthetic.names()) {
                 int n = (int) synthetic.info(name).elementCount();
                 float[] a = new float[n];

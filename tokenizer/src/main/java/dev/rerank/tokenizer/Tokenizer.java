@@ -159,6 +159,16 @@ public final class Tokenizer {
         return modelMaxLength;
     }
 
+    /** Special tokens added around a single text (2) or a pair (4: {@code <s> a </s></s> b </s>}). */
+    public int specialTokens(boolean pair) {
+        return pair ? 4 : 2;
+    }
+
+    /** What kind of tokenizer this is, for people: "byte-level BPE" or "WordPiece". */
+    public String kind() {
+        return "byte-level BPE";
+    }
+
     public int clsId() {
         return clsId;
     }
@@ -176,7 +186,7 @@ public final class Tokenizer {
         for (int i = 0; i < ids.length; i++) {
             tokens[i] = tokenById[ids[i]];
         }
-        return new Encoding(ids, tokens);
+        return new Encoding(ids, new int[ids.length], tokens);
     }
 
     private static void requireRoom(int maxLength, int specialTokens, String what) {

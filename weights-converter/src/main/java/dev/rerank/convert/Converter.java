@@ -3,8 +3,8 @@ package dev.rerank.convert;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.rerank.model.RobertaConfig;
-import dev.rerank.model.RobertaShapes;
+import dev.rerank.model.ModelConfig;
+import dev.rerank.model.ParameterTable;
 import dev.rerank.weights.DType;
 import dev.rerank.weights.Safetensors;
 import dev.rerank.weights.SyntheticWeights;
@@ -151,9 +151,9 @@ public final class Converter {
      * describes (see {@link SyntheticWeights}), plus a copy of the config.
      */
     public static Path synthesize(Path configJson, String salt, Path outDir, DType dtype) {
-        RobertaConfig config = RobertaConfig.load(configJson);
+        ModelConfig config = ModelConfig.load(configJson);
         List<Tensor> tensors = new ArrayList<>();
-        try (SyntheticWeights w = new SyntheticWeights(salt, RobertaShapes.of(config))) {
+        try (SyntheticWeights w = new SyntheticWeights(salt, ParameterTable.of(config).shapes())) {
             for (String name : w.names()) {
                 TensorInfo info = w.info(name);
                 int n = Math.toIntExact(info.elementCount());

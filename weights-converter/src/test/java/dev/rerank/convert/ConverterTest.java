@@ -11,8 +11,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.rerank.CrossEncoder;
-import dev.rerank.model.RobertaConfig;
-import dev.rerank.model.RobertaShapes;
+import dev.rerank.model.ModelConfig;
+import dev.rerank.model.ParameterTable;
 import dev.rerank.weights.DType;
 import dev.rerank.weights.Safetensors;
 import dev.rerank.weights.SyntheticWeights;
@@ -191,7 +191,7 @@ class ConverterTest {
             assertValue(st, "roberta.encoder.layer.5.output.LayerNorm.weight", 7, 1.1415133476257324f);
             assertValue(st, "classifier.out_proj.weight", 767, -0.07695311307907104f);
             assertValue(st, "roberta.encoder.layer.3.intermediate.dense.bias", 3071, -0.010171949863433838f);
-            assertEquals(RobertaShapes.of(RobertaConfig.load(config)).size(), st.names().size());
+            assertEquals(ParameterTable.of(ModelConfig.load(config)).shapes().size(), st.names().size());
         }
         assertTrue(Files.exists(out.resolve("config.json")));
         long params = Converter.inspect(file).stream().mapToLong(Converter.Row::parameters).sum();
@@ -206,10 +206,10 @@ class ConverterTest {
 
     @Test
     void synthesizedTinyEqualsTheSyntheticSource() {
-        RobertaConfig config = RobertaConfig.load(TestData.file("models/tiny-roberta/config.json"));
+        ModelConfig config = ModelConfig.load(TestData.file("models/tiny-roberta/config.json"));
         Path file = Converter.synthesize(TestData.file("models/tiny-roberta/config.json"), "tiny", out, DType.F32);
         assertSameTensors(TestData.file("models/tiny-roberta/model.safetensors"), file, Set.of());
-        assertEquals(new SyntheticWeights("tiny", RobertaShapes.of(config)).names(), Converter.inspect(file).stream()
+        assertEquals(new SyntheticWeights("tiny", ParameterTable.of(config).shapes()).names(), Converter.inspect(file).stream()
                 .map(Converter.Row::name).collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)));
     }
 }

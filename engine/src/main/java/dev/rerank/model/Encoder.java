@@ -1,0 +1,128 @@
+package dev.rerank.model;
+
+import dev.rerank.kernels.Parallel;
+import dev.rerank.weights.WeightSource;
+
+/**
+ * A BERT or RoBERTa encoder, forward pass only: embeddings → N × encoder layer → (optionally) the
+ * sequence-classification head on each sequence's first token. The two architectures share all of
+ * it; what differs is data in {@link ModelConfig} and the names in {@link ParameterTable}.
+ *
+ * <p>Immutable after loading; a forward pass needs a {@link Workspace} of its own, so concurrent
+ * callers never share mutable state. {@link ReferenceEncoder} computes the same thing in plain
+ * loops, for reading and for testing this one.
+ */
+public final class Encoder {
+    /** Sees the hidden states after the embeddings (layer 0) and after each encoder layer. */
+    public interface HiddenStateListener {
+        void onHiddenStates(int layer, float[] states, int rows, int hidden);
+    }
+
+    private final ModelConfig config;
+    private final Embeddings embeddings;
+    private final EncoderLayer[] layers;
+    private final ClassificationHead head; // null for an encoder loaded without its head
+
+    private Encoder(ModelConfig config, Embeddings embeddings, EncoderLayer[] layers, ClassificationHead head) {
+        this.config = config;
+        this.embeddings = embeddings;
+        this.layers = layers;
+        this.head = head;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public boolean hasHead() {
+        return head != null;
+    }
+
+    /**
+     * Builds the model from named tensors, checking every tensor the config implies against the
+     * parameter table. With {@code withHead}, the classification head is loaded too (the config must
+     * name a *ForSequenceClassification model).
+     */
+    public static Encoder load(ModelConfig config, WeightSource weights, boolean withHead) {
+        if (withHead && !config.classifier()) {
+            throw new ModelException(weights.description() + ": config.json describes a " + config.className()
+                    + ", which has no classification head: load it as a sentence encoder");
+        }
+        ParameterTable names = ParameterTable.forWeights(config, weights, withHead);
+        WeightLoader in = new WeightLoader(names, weights);
+        float eps = (float) config.layerNormEps();
+        Embeddings embeddings = new Embeddings(config,
+                in.vector(names.embeddings("word_embeddings.weight")),
+                in.vector(names.embeddings("position_embeddings.weight")),
+                in.vector(names.embeddings("token_type_embeddings.weight")),
+                norm(in, names.embeddings("LayerNorm"), eps));
+        EncoderLayer[] layers = new EncoderLayer[config.numLayers()];
+        for (int i = 0; i < layers.length; i++) {
+            SelfAttention attention = new SelfAttention(
+                    in.stacked(names.layer(i, "attention.self.query"), names.layer(i, "attention.self.key"),
+                            names.layer(i, "attention.self.value")),
+                    in.linear(names.layer(i, "attention.output.dense")), config.numHeads());
+            FeedForward ffn = new FeedForward(in.linear(names.layer(i, "intermediate.dense")),
+                    in.linear(names.layer(i, "output.dense")));
+            layers[i] = new EncoderLayer(attention, norm(in, names.layer(i, "attention.output.LayerNorm"), eps), ffn,
+                    norm(in, names.layer(i, "output.LayerNorm"), eps));
+        }
+        ClassificationHead head = withHead
+                ? new ClassificationHead(in.linear(names.headDense()), in.linear(names.headOut()))
+                : null;
+        return new Encoder(config, embeddings, layers, head);
+    }
+
+    private static Norm norm(WeightLoader in, String name, float eps) {
+        return new Norm(in.vector(name + ".weight"), in.vector(name + ".bias"), eps);
+    }
+
+    /** Buffers for forward passes with up to {@code threads} threads; they grow with the batch. */
+    public Workspace newWorkspace(int threads) {
+        return new Workspace(config.hiddenSize(), config.intermediateSize(), threads);
+    }
+
+    /**
+     * The last layer's hidden states for the rows {@code output} selects: [rows × hidden], every
+     * token in batch order or each sequence's first token. The array belongs to the workspace and
+     * is overwritten by its next forward pass.
+     */
+    public float[] forward(TokenBatch batch, RowSelection output, Workspace ws, Parallel parallel,
+                           HiddenStateListener listener) {
+        if (ws.attentionScratch.length < parallel.threads()) {
+            throw new IllegalArgumentException("workspace made for fewer threads than " + parallel.threads());
+        }
+        ws.ensure(batch, config.headSize());
+        int hidden = config.hiddenSize();
+        float[] x = ws.hiddenStates[0];
+        embeddings.forward(batch, x);
+        if (listener != null) {
+            listener.onHiddenStates(0, x, batch.tokens(), hidden);
+        }
+        int last = layers.length - 1;
+        for (int i = 0; i <= last; i++) {
+            RowSelection rows = i == last ? output : RowSelection.EVERY_TOKEN;
+            float[] y = ws.hiddenStates[(i + 1) % 2];
+            layers[i].forward(x, batch, rows, y, ws, parallel);
+            x = y;
+            if (listener != null) {
+                listener.onHiddenStates(i + 1, x, rows.rows(batch), hidden);
+            }
+        }
+        return layers.length == 0 ? output.select(batch, x, hidden, ws.selectedRows) : x;
+    }
+
+    /** Logits [sequence][label] from the classification head. */
+    public float[][] classify(TokenBatch batch, Workspace ws, Parallel parallel, HiddenStateListener listener) {
+        if (head == null) {
+            throw new IllegalStateException("this encoder was loaded without its classification head");
+        }
+        // The head reads only each sequence's first token, so the last layer computes just those
+        // rows — unless a listener wants to see every token's final hidden state.
+        float[] first = listener == null
+                ? forward(batch, RowSelection.FIRST_TOKENS, ws, parallel, null)
+                : RowSelection.FIRST_TOKENS.select(batch, forward(batch, RowSelection.EVERY_TOKEN, ws, parallel, listener),
+                        config.hiddenSize(), ws.selectedRows);
+        return head.forward(first, batch.sequences(), ws.packed, parallel);
+    }
+}
