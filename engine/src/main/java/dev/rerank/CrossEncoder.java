@@ -143,7 +143,7 @@ public final class CrossEncoder implements AutoCloseable {
                 if (!Files.isDirectory(dir)) {
                     throw new ModelException("model directory not found: " + dir);
                 }
-                ModelConfig cfg = ModelConfig.load(dir.resolve("config.json"));
+                ModelConfig cfg = ModelConfig.load(dir.resolve("config.json")).requireClassifier(dir.toString());
                 tok = Tokenizer.load(dir);
                 try (WeightSource w = ModelWeights.open(dir)) {
                     model = Encoder.load(cfg, w, true);

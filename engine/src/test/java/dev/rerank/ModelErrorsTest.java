@@ -89,4 +89,50 @@ class ModelErrorsTest {
         editConfig("\"is_decoder\": false,", "\"is_decoder\": false, \"sentence_transformers\": {\"activation_fn\": \"torch.nn.modules.activation.ReLU\"},");
         assertLoadFails(dir, ModelException.class, "unsupported activation function torch.nn.modules.activation.ReLU");
     }
+
+    /** Issue 17, item 7: wrong types, ranges and sizes in config.json are named errors, never coerced or crashed on. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "\"hidden_act\": \"gelu\"|\"hidden_act\": {}|hidden_act must be a string, got an object",
+        "\"model_type\": \"roberta\"|\"model_type\": {}|model_type must be a string, got an object",
+        "\"model_type\": \"roberta\"|\"model_type\": \"deberta-v2\"|unsupported model_type deberta-v2 (supported: bert, roberta",
+        "\"model_type\": \"roberta\"|\"model_type\": \"xlm-roberta\"|unsupported model_type xlm-roberta",
+        "\"RobertaForSequenceClassification\"|{}|architectures[0] must be a string, got an object",
+        "\"pad_token_id\": 1|\"pad_token_id\": {}|pad_token_id must be a number, got an object",
+        "\"pad_token_id\": 1|\"pad_token_id\": -5|pad_token_id is -5; it must be between 0 and 50264",
+        "\"type_vocab_size\": 1|\"type_vocab_size\": []|type_vocab_size must be a number, got an array",
+        "\"layer_norm_eps\": 1e-05|\"layer_norm_eps\": \"small\"|layer_norm_eps must be a number",
+        "\"layer_norm_eps\": 1e-05|\"layer_norm_eps\": -1|layer_norm_eps is -1; it must be above 0",
+        "\"num_hidden_layers\": 6|\"num_hidden_layers\": -1|num_hidden_layers is -1; it must be between 0 and 1000",
+        "\"num_hidden_layers\": 6|\"num_hidden_layers\": 2147483647|num_hidden_layers is 2147483647; it must be between 0 and 1000",
+        "\"vocab_size\": 50265|\"vocab_size\": 60000000|vocab_size is 60000000; it must be between 1 and 10000000",
+        "\"hidden_size\": 40|\"hidden_size\": 4294967336|hidden_size is 4294967336; it must be between 1 and 65536",
+        "\"hidden_size\": 40|\"hidden_size\": \"40\"|hidden_size must be a number, got \"40\"",
+        "\"hidden_size\": 40|\"hidden_size\": 40.7|hidden_size must be a whole number, got 40.7",
+        "\"hidden_size\": 40|\"hidden_size\": [40]|hidden_size must be a number, got an array",
+        "\"0\": \"LABEL_0\"|\"0\": {}|id2label.0 must be a string, got an object",
+        "\"is_decoder\": false,|\"is_decoder\": false, \"num_labels\": \"one\",|num_labels must be a number",
+        "\"is_decoder\": false,|\"is_decoder\": false, \"sentence_transformers\": {\"activation_fn\": {}},|activation_fn must be a string, got an object",
+    })
+    void invalidConfigValuesAreNamed(String from, String to, String expected) throws IOException {
+        copyOfTiny();
+        editConfig(from, to);
+        assertLoadFails(dir, ModelException.class, expected);
+    }
+
+    @Test
+    void hugeProductsAreRefusedBeforeAllocating() throws IOException {
+        copyOfTiny();
+        editConfig("\"hidden_size\": 40", "\"hidden_size\": 65536");
+        editConfig("\"num_attention_heads\": 5", "\"num_attention_heads\": 1");
+        assertLoadFails(dir, ModelException.class, "a weight of 50265 × 65536 values is larger than this engine can hold");
+    }
+
+    @Test
+    void encoderWithoutHeadIsNotACrossEncoder() throws IOException {
+        for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"}) {
+            Files.copy(TestData.file("models/tiny-bert-embed").resolve(f), dir.resolve(f));
+        }
+        assertLoadFails(dir, ModelException.class, "describes a BertModel, which has no classification head");
+    }
 }

@@ -44,9 +44,8 @@ public final class Encoder {
      * name a *ForSequenceClassification model).
      */
     public static Encoder load(ModelConfig config, WeightSource weights, boolean withHead) {
-        if (withHead && !config.classifier()) {
-            throw new ModelException(weights.description() + ": config.json describes a " + config.className()
-                    + ", which has no classification head: load it as a sentence encoder");
+        if (withHead) {
+            config.requireClassifier(weights.description());
         }
         ParameterTable names = ParameterTable.forWeights(config, weights, withHead);
         WeightLoader in = new WeightLoader(names, weights);

@@ -74,6 +74,15 @@ public record ModelConfig(
         return classifier ? architecture.classifierClass() : architecture.baseClass();
     }
 
+    /** Fails unless this is a sequence-classification model (what a cross-encoder needs). */
+    public ModelConfig requireClassifier(String where) {
+        if (!classifier) {
+            throw new ModelException(where + ": config.json describes a " + className()
+                    + ", which has no classification head: load it as a sentence encoder");
+        }
+        return this;
+    }
+
     public static ModelConfig load(Path file) {
         String text;
         try {
