@@ -1,13 +1,10 @@
 package dev.rerank;
 
 import dev.rerank.kernels.Activations;
-import dev.rerank.kernels.Parallel;
 import dev.rerank.kernels.Softmax;
 import dev.rerank.model.Encoder;
 import dev.rerank.model.ModelConfig;
 import dev.rerank.model.ModelException;
-import dev.rerank.model.TokenBatch;
-import dev.rerank.model.Workspace;
 import dev.rerank.tokenizer.Encoding;
 import dev.rerank.tokenizer.Tokenizer;
 import dev.rerank.tokenizer.Truncation;
@@ -16,10 +13,8 @@ import dev.rerank.weights.WeightSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Scores text pairs with a BERT or RoBERTa cross-encoder, as sentence-transformers' {@code CrossEncoder} does.
@@ -61,18 +56,14 @@ public final class CrossEncoder implements AutoCloseable {
 
     private final Encoder model;
     private final Tokenizer tokenizer;
-    private final Parallel parallel;
+    private final BatchRunner runner;
     private final int maxLength;
-    private final int batchSize;
-    private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
-    private volatile boolean closed;
 
     private CrossEncoder(Encoder model, Tokenizer tokenizer, int threads, int maxLength, int batchSize) {
         this.model = model;
         this.tokenizer = tokenizer;
-        this.parallel = new Parallel(threads);
+        this.runner = new BatchRunner(model, threads, batchSize, "CrossEncoder");
         this.maxLength = maxLength;
-        this.batchSize = batchSize;
     }
 
     /** Loads a model directory with the defaults: all cores, batches of 32, the model's max length. */
@@ -241,49 +232,11 @@ public final class CrossEncoder implements AutoCloseable {
     }
 
     private float[][] logits(List<Pair> pairs) {
-        if (closed) {
-            throw new IllegalStateException("this CrossEncoder is closed");
+        Encoding[] inputs = new Encoding[pairs.size()];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = encode(pairs.get(i));
         }
-        int n = pairs.size();
-        int[][] ids = new int[n][];
-        int[][] types = new int[n][];
-        for (int i = 0; i < n; i++) {
-            Encoding e = encode(pairs.get(i));
-            ids[i] = e.ids();
-            types[i] = e.typeIds();
-        }
-        // Longest first: similar lengths share a batch, and the biggest buffers are made at once.
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, Comparator.comparingInt((Integer i) -> -ids[i].length));
-        float[][] results = new float[n][];
-        Workspace ws = workspaces.poll();
-        if (ws == null) {
-            ws = model.newWorkspace(parallel.threads());
-        }
-        try {
-            for (int from = 0; from < n; from += batchSize) {
-                int to = Math.min(n, from + batchSize);
-                int[][] group = new int[to - from][];
-                int[][] groupTypes = new int[to - from][];
-                for (int k = from; k < to; k++) {
-                    group[k - from] = ids[order[k]];
-                    groupTypes[k - from] = types[order[k]];
-                }
-                float[][] out = model.classify(TokenBatch.of(group, groupTypes), ws, parallel, null);
-                for (int k = from; k < to; k++) {
-                    results[order[k]] = out[k - from];
-                }
-            }
-        } catch (IllegalStateException e) {
-            // The worker pool refuses work once closed; say which object the caller closed.
-            throw closed ? new IllegalStateException("this CrossEncoder was closed while predicting") : e;
-        } finally {
-            workspaces.offer(ws);
-        }
-        return results;
+        return runner.run(inputs, (batch, ws, parallel) -> model.classify(batch, ws, parallel, null));
     }
 
     private void activate(float[] row) {
@@ -297,8 +250,6 @@ public final class CrossEncoder implements AutoCloseable {
     /** Stops the worker threads and drops the buffers; later calls fail. */
     @Override
     public void close() {
-        closed = true;
-        parallel.close();
-        workspaces.clear();
+        runner.close();
     }
 }

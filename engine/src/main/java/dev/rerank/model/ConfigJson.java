@@ -10,30 +10,30 @@ import java.math.BigDecimal;
  * and the field: a string where a number belongs, 40.7 or "40" for a count, 4294967336 for an int,
  * are errors here, never silently coerced (gson's getAsInt would turn 4294967336 into 40).
  */
-final class ConfigJson {
+public final class ConfigJson {
     private final JsonObject json;
     private final String where;
 
-    ConfigJson(JsonObject json, String where) {
+    public ConfigJson(JsonObject json, String where) {
         this.json = json;
         this.where = where;
     }
 
-    JsonObject json() {
+    public JsonObject json() {
         return json;
     }
 
-    String where() {
+    public String where() {
         return where;
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         JsonElement e = json.get(key);
         return e != null && !e.isJsonNull();
     }
 
     /** A whole number in [min, max]; {@code fallback} when absent. */
-    int integer(String key, int min, int max, Integer fallback) {
+    public int integer(String key, int min, int max, Integer fallback) {
         JsonElement e = json.get(key);
         if (e == null || e.isJsonNull()) {
             if (fallback == null) {
@@ -44,7 +44,7 @@ final class ConfigJson {
         return integer(e, key, min, max);
     }
 
-    int integer(JsonElement e, String key, int min, int max) {
+    public int integer(JsonElement e, String key, int min, int max) {
         if (!(e instanceof JsonPrimitive p) || !p.isNumber()) {
             throw error(key + " must be a number, got " + brief(e));
         }
@@ -64,7 +64,7 @@ final class ConfigJson {
     }
 
     /** A finite number in (0, max]; {@code fallback} when absent. */
-    double positive(String key, double max, double fallback) {
+    public double positive(String key, double max, double fallback) {
         JsonElement e = json.get(key);
         if (e == null || e.isJsonNull()) {
             return fallback;
@@ -79,7 +79,41 @@ final class ConfigJson {
         return v;
     }
 
-    String string(String key, String fallback) {
+    public boolean bool(String key, boolean fallback) {
+        JsonElement e = json.get(key);
+        if (e == null || e.isJsonNull()) {
+            return fallback;
+        }
+        if (!(e instanceof JsonPrimitive p) || !p.isBoolean()) {
+            throw error(key + " must be true or false, got " + brief(e));
+        }
+        return p.getAsBoolean();
+    }
+
+    /** A JSON file's top-level object; a missing file is null, anything unreadable a named error. */
+    public static ConfigJson readIfPresent(java.nio.file.Path file) {
+        if (!java.nio.file.Files.exists(file)) {
+            return null;
+        }
+        String text;
+        try {
+            text = java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new ModelException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        JsonElement root;
+        try {
+            root = com.google.gson.JsonParser.parseString(text);
+        } catch (com.google.gson.JsonParseException | StackOverflowError e) {
+            throw new ModelException(file + ": invalid JSON");
+        }
+        if (!root.isJsonObject()) {
+            throw new ModelException(file + ": expected a JSON object");
+        }
+        return new ConfigJson(root.getAsJsonObject(), file.toString());
+    }
+
+    public String string(String key, String fallback) {
         JsonElement e = json.get(key);
         if (e == null || e.isJsonNull()) {
             return fallback;
@@ -87,19 +121,19 @@ final class ConfigJson {
         return string(e, key);
     }
 
-    String string(JsonElement e, String key) {
+    public String string(JsonElement e, String key) {
         if (!(e instanceof JsonPrimitive p) || !p.isString()) {
             throw error(key + " must be a string, got " + brief(e));
         }
         return p.getAsString();
     }
 
-    ModelException error(String what) {
+    public ModelException error(String what) {
         return new ModelException(where + ": " + what);
     }
 
     /** A value for an error message, cut short: printing a huge or deeply nested value is itself a hazard. */
-    static String brief(JsonElement e) {
+    public static String brief(JsonElement e) {
         if (e == null) {
             return "nothing";
         }

@@ -2,11 +2,6 @@ package dev.rerank.model;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,24 +79,11 @@ public record ModelConfig(
     }
 
     public static ModelConfig load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
+        ConfigJson json = ConfigJson.readIfPresent(file);
+        if (json == null) {
             throw new ModelException("config.json not found: " + file);
-        } catch (IOException e) {
-            throw new ModelException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(text);
-        } catch (JsonParseException | StackOverflowError e) {
-            throw new ModelException(file + ": invalid JSON");
-        }
-        if (!root.isJsonObject()) {
-            throw new ModelException(file + ": expected a JSON object");
-        }
-        return fromJson(root.getAsJsonObject(), file.toString());
+        return fromJson(json.json(), file.toString());
     }
 
     public static ModelConfig fromJson(JsonObject object, String where) {

@@ -1,0 +1,252 @@
+package dev.rerank;
+
+import dev.rerank.embedding.Pooling;
+import dev.rerank.embedding.SentenceTransformersDir;
+import dev.rerank.model.Encoder;
+import dev.rerank.model.ModelConfig;
+import dev.rerank.model.ModelException;
+import dev.rerank.model.RowSelection;
+import dev.rerank.tokenizer.Encoding;
+import dev.rerank.tokenizer.Tokenizer;
+import dev.rerank.weights.ModelWeights;
+import dev.rerank.weights.WeightSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Turns texts into embeddings with a BERT or RoBERTa bi-encoder, as sentence-transformers'
+ * {@code SentenceTransformer.encode} does: tokenize ({@code [CLS] text [SEP]}, cut to the model's
+ * max_seq_length), run the encoder, pool the last hidden states (mean, cls, max, ...), normalize
+ * if the model says so.
+ *
+ * <pre>{@code
+ * try (SentenceEncoder model = SentenceEncoder.load(Path.of("all-MiniLM-L6-v2"))) {
+ *     float[][] embeddings = model.encode(List.of("A man is eating.", "A man eats food."));
+ *     float similarity = SentenceEncoder.similarity(embeddings[0], embeddings[1]);
+ * }
+ * }</pre>
+ *
+ * <p>Texts are sorted by length and run in batches laid end to end without padding. Thread-safe,
+ * and an embedding is bit-identical whatever the thread count or the other texts in its batch.
+ */
+public final class SentenceEncoder implements AutoCloseable {
+    private static final AtomicBoolean WARNED_NO_MODULES = new AtomicBoolean();
+
+    private final Encoder model;
+    private final Tokenizer tokenizer;
+    private final Pooling pooling;
+    private final BatchRunner runner;
+    private final int maxLength;
+    private final boolean lowerCase;
+    private final Map<String, String> prompts;
+    private final String defaultPrompt;
+
+    private SentenceEncoder(Encoder model, Tokenizer tokenizer, Pooling pooling, int threads, int batchSize,
+                            int maxLength, boolean lowerCase, Map<String, String> prompts, String defaultPrompt) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.pooling = pooling;
+        this.runner = new BatchRunner(model, threads, batchSize, "SentenceEncoder");
+        this.maxLength = maxLength;
+        this.lowerCase = lowerCase;
+        this.prompts = prompts;
+        this.defaultPrompt = defaultPrompt;
+    }
+
+    /** Loads a model directory with the defaults: all cores, batches of 32, the model's max_seq_length. */
+    public static SentenceEncoder load(Path dir) {
+        return builder(dir).build();
+    }
+
+    public static Builder builder(Path dir) {
+        return new Builder(dir, null, null, null, null);
+    }
+
+    /** A model from weights already open (e.g. synthetic ones), with its config, tokenizer and pooling. */
+    public static Builder builder(ModelConfig config, WeightSource weights, Tokenizer tokenizer, Pooling pooling) {
+        return new Builder(null, config, weights, tokenizer, pooling);
+    }
+
+    public static final class Builder {
+        private final Path dir;
+        private final ModelConfig config;
+        private final WeightSource weights;
+        private final Tokenizer tokenizer;
+        private final Pooling pooling;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private int batchSize = 32;
+        private int maxLength = -1;
+        private Boolean normalize;
+
+        private Builder(Path dir, ModelConfig config, WeightSource weights, Tokenizer tokenizer, Pooling pooling) {
+            this.dir = dir;
+            this.config = config;
+            this.weights = weights;
+            this.tokenizer = tokenizer;
+            this.pooling = pooling;
+        }
+
+        /** Worker threads for one call (default: available processors). */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** Texts per forward pass (default 32). */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Texts longer than this many tokens (special tokens included) are cut (default: max_seq_length). */
+        public Builder maxLength(int maxLength) {
+            if (maxLength < 2) {
+                throw new IllegalArgumentException("max length must be at least 2 (the special tokens), got " + maxLength);
+            }
+            this.maxLength = maxLength;
+            return this;
+        }
+
+        /** Scale embeddings to unit length, or not, whatever the model directory says. */
+        public Builder normalize(boolean normalize) {
+            this.normalize = normalize;
+            return this;
+        }
+
+        public SentenceEncoder build() {
+            if (dir == null) {
+                Encoder model = Encoder.load(config, weights, false);
+                return finish(model, tokenizer, pooling, -1, false, Map.of(), null);
+            }
+            if (!Files.isDirectory(dir)) {
+                throw new ModelException("model directory not found: " + dir);
+            }
+            SentenceTransformersDir st = SentenceTransformersDir.read(dir);
+            if (!st.fromModules() && WARNED_NO_MODULES.compareAndSet(false, true)) {
+                System.err.println("note: " + dir + " has no modules.json; using mean pooling, as sentence-transformers does");
+            }
+            ModelConfig cfg = ModelConfig.load(st.transformer().resolve("config.json"));
+            Tokenizer tok = Tokenizer.load(st.transformer());
+            Encoder model;
+            try (WeightSource w = ModelWeights.open(st.transformer())) {
+                model = Encoder.load(cfg, w, false);
+            }
+            return finish(model, tok, st.pooling(), st.maxSeqLength(), st.doLowerCase(), st.prompts(), st.defaultPrompt());
+        }
+
+        private SentenceEncoder finish(Encoder model, Tokenizer tok, Pooling pool, int maxSeqLength, boolean lower,
+                                       Map<String, String> prompts, String defaultPrompt) {
+            if (tok.vocabularySize() > model.config().vocabSize()) {
+                throw new ModelException("the tokenizer has " + tok.vocabularySize() + " tokens but the model's vocabulary "
+                        + model.config().vocabSize() + ": they do not belong together");
+            }
+            int limit = Math.min(model.config().maxSequenceLength(), tok.modelMaxLength());
+            if (maxLength > limit) {
+                throw new IllegalArgumentException("max length " + maxLength + " exceeds the model's limit of " + limit);
+            }
+            int length = maxLength > 0 ? maxLength : maxSeqLength > 0 ? Math.min(maxSeqLength, limit) : limit;
+            Pooling p = normalize == null ? pool : pool.withNormalize(normalize);
+            return new SentenceEncoder(model, tok, p, threads, batchSize, length, lower, prompts, defaultPrompt);
+        }
+    }
+
+    /** One embedding per text, in input order (with the model's default prompt, if it has one). */
+    public float[][] encode(List<String> texts) {
+        return encode(texts, defaultPrompt);
+    }
+
+    public float[] encode(String text) {
+        return encode(List.of(text))[0];
+    }
+
+    /** With a named prompt of the model (config_sentence_transformers.json) put before each text; null for none. */
+    public float[][] encode(List<String> texts, String promptName) {
+        String prompt = "";
+        if (promptName != null) {
+            prompt = prompts.get(promptName);
+            if (prompt == null) {
+                throw new IllegalArgumentException("the model has no prompt named '" + promptName + "'"
+                        + (prompts.isEmpty() ? "" : " (it has " + String.join(", ", prompts.keySet()) + ")"));
+            }
+        }
+        Encoding[] inputs = new Encoding[texts.size()];
+        for (int i = 0; i < inputs.length; i++) {
+            String text = texts.get(i);
+            if (text == null) {
+                throw new IllegalArgumentException("text " + i + " is null");
+            }
+            inputs[i] = tokenize(prompt + text);
+        }
+        int hidden = model.config().hiddenSize();
+        RowSelection rows = pooling.firstTokenOnly() ? RowSelection.FIRST_TOKENS : RowSelection.EVERY_TOKEN;
+        return runner.run(inputs, (batch, ws, parallel) -> {
+            float[] states = model.forward(batch, rows, ws, parallel, null);
+            float[][] out = new float[batch.sequences()][];
+            for (int s = 0; s < out.length; s++) {
+                out[s] = rows == RowSelection.FIRST_TOKENS
+                        ? pooling.pool(states, s, 1, hidden)
+                        : pooling.pool(states, batch.start(s), batch.length(s), hidden);
+            }
+            return out;
+        });
+    }
+
+    /** The tokens the model sees for a text: {@code [CLS] text [SEP]}, cut to the max length. */
+    public Encoding tokenize(String text) {
+        return tokenizer.encodeSingle(lowerCase ? text.toLowerCase(Locale.ROOT) : text, maxLength);
+    }
+
+    /** Cosine similarity, as sentence-transformers' default similarity function. */
+    public static float similarity(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("embeddings of different sizes: " + a.length + " and " + b.length);
+        }
+        double dot = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            aa += (double) a[i] * a[i];
+            bb += (double) b[i] * b[i];
+        }
+        // Each side is normalized as torch.nn.functional.normalize does: divided by max(‖v‖, 1e-12).
+        return (float) (dot / (Math.max(Math.sqrt(aa), 1e-12) * Math.max(Math.sqrt(bb), 1e-12)));
+    }
+
+    /** Length of an embedding. */
+    public int dimension() {
+        return pooling.dimension(model.config().hiddenSize());
+    }
+
+    public Pooling pooling() {
+        return pooling;
+    }
+
+    public ModelConfig config() {
+        return model.config();
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public int maxLength() {
+        return maxLength;
+    }
+
+    /** Stops the worker threads and drops the buffers; later calls fail. */
+    @Override
+    public void close() {
+        runner.close();
+    }
+}
