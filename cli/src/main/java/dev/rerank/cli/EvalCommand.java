@@ -2,6 +2,8 @@ package dev.rerank.cli;
 
 import dev.rerank.CrossEncoder;
 import dev.rerank.CrossEncoder.Pair;
+import dev.rerank.SentenceEncoder;
+import dev.rerank.embedding.SentenceTransformersDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,8 +15,11 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * rerank eval: the model card's STS-B evaluation — Pearson and Spearman correlation between the
- * model's scores and the gold similarity scores divided by 5.
+ * rerank eval: the STS-B evaluation. For a cross-encoder, the model card's: Pearson and Spearman
+ * correlation between its scores and the gold scores divided by 5 (sentence-transformers'
+ * CrossEncoderCorrelationEvaluator). For an embedding model, sentence-transformers'
+ * EmbeddingSimilarityEvaluator: the correlations of the cosine similarity of the two sentences'
+ * embeddings with the gold scores.
  */
 final class EvalCommand {
     static final String USAGE = """
@@ -22,7 +27,9 @@ final class EvalCommand {
 
             Scores every pair of an STS benchmark file (tab-separated: genre, file, year, id,
             score 0-5, sentence1, sentence2) and prints the Pearson and Spearman correlation of the
-            scores with the gold scores / 5. Default data: the STS-B test split in testdata/.
+            scores with the gold scores. A cross-encoder scores each pair; an embedding model
+            (sentence-transformers directory) scores the cosine similarity of the two embeddings.
+            Default data: the STS-B test split in testdata/.
 
             options:
               --data FILE      STS-B style file (default testdata/stsb/sts-test.csv)
@@ -44,7 +51,13 @@ final class EvalCommand {
         List<Pair> pairs = new ArrayList<>();
         List<Double> gold = new ArrayList<>();
         read(data, pairs, gold);
-        try (CrossEncoder model = ModelOptions.load(args, console)) {
+        ModelOptions.checkNumbers(args);
+        Path dir = ModelOptions.resolve(args, console);
+        if (SentenceTransformersDir.isEmbeddingModel(dir)) {
+            evaluateEmbeddings(args, dir, data, pairs, gold);
+            return;
+        }
+        try (CrossEncoder model = ModelOptions.load(args, dir)) {
             if (model.config().numLabels() != 1) {
                 throw new IllegalArgumentException("eval needs a 1-label (similarity) model; this one has "
                         + model.config().numLabels() + " labels");
@@ -62,13 +75,39 @@ final class EvalCommand {
                 progress.update(to);
             }
             progress.finish();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double[] g = gold.stream().mapToDouble(Double::doubleValue).toArray();
-            console.out().printf(Locale.ROOT, "STS-B %s: %d pairs%n", data.getFileName(), pairs.size());
-            console.out().printf(Locale.ROOT, "Pearson:  %.4f%n", Correlation.pearson(scores, g));
-            console.out().printf(Locale.ROOT, "Spearman: %.4f%n", Correlation.spearman(scores, g));
-            console.err().printf(Locale.ROOT, "%.1f pairs/s (%.1f s)%n", pairs.size() / seconds, seconds);
+            report(data, scores, gold, "", start, pairs.size() + " pairs");
         }
+    }
+
+    private void evaluateEmbeddings(Args args, Path dir, Path data, List<Pair> pairs, List<Double> gold) {
+        try (SentenceEncoder model = ModelOptions.loadSentenceEncoder(args, dir)) {
+            long start = System.nanoTime();
+            List<String> first = new ArrayList<>();
+            List<String> second = new ArrayList<>();
+            for (Pair p : pairs) {
+                first.add(p.a());
+                second.add(p.b());
+            }
+            Progress progress = Progress.start(console.err(), "embedding sentences", 2 * pairs.size());
+            float[][] a = model.encode(first);
+            progress.update(pairs.size());
+            float[][] b = model.encode(second);
+            progress.finish();
+            double[] scores = new double[pairs.size()];
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = SentenceEncoder.similarity(a[i], b[i]);
+            }
+            report(data, scores, gold, " (cosine similarity of embeddings)", start, 2 * pairs.size() + " sentences");
+        }
+    }
+
+    private void report(Path data, double[] scores, List<Double> gold, String what, long start, String work) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double[] g = gold.stream().mapToDouble(Double::doubleValue).toArray();
+        console.out().printf(Locale.ROOT, "STS-B %s: %d pairs%s%n", data.getFileName(), scores.length, what);
+        console.out().printf(Locale.ROOT, "Pearson:  %.4f%n", Correlation.pearson(scores, g));
+        console.out().printf(Locale.ROOT, "Spearman: %.4f%n", Correlation.spearman(scores, g));
+        console.err().printf(Locale.ROOT, "%s in %.1f s%n", work, seconds);
     }
 
     /** Splits on TAB only: sentences contain quotes, and a quote-aware reader loses rows. */

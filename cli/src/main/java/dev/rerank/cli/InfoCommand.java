@@ -1,5 +1,6 @@
 package dev.rerank.cli;
 
+import dev.rerank.embedding.SentenceTransformersDir;
 import dev.rerank.model.ModelConfig;
 import dev.rerank.tokenizer.Tokenizer;
 import dev.rerank.weights.ModelWeights;
@@ -35,26 +36,35 @@ final class InfoCommand {
         }
         String model = args.positionals().isEmpty() ? args.get("model", ModelResolver.DEFAULT_MODEL) : args.positionals().get(0);
         Path dir = new ModelResolver(console.hub(), console.err()).resolve(model, args.get("revision", "main"));
-        ModelConfig c = ModelConfig.load(dir.resolve("config.json"));
+        boolean embedding = SentenceTransformersDir.isEmbeddingModel(dir);
+        SentenceTransformersDir st = embedding ? SentenceTransformersDir.read(dir) : null;
+        Path modelDir = embedding ? st.transformer() : dir;
+        ModelConfig c = ModelConfig.load(modelDir.resolve("config.json"));
         long parameters = 0;
         Map<String, Long> dtypes = new TreeMap<>();
-        try (WeightSource w = ModelWeights.open(dir)) {
+        try (WeightSource w = ModelWeights.open(modelDir)) {
             for (String name : w.names()) {
                 TensorInfo t = w.info(name);
                 parameters += t.elementCount();
                 dtypes.merge(t.dtype().name(), t.elementCount(), Long::sum);
             }
         }
-        String tokenizer = Tokenizer.load(dir).kind()
-                + (Files.exists(dir.resolve("tokenizer.json")) ? " (tokenizer.json)" : " (vocabulary files)");
+        String tokenizer = Tokenizer.load(modelDir).kind()
+                + (Files.exists(modelDir.resolve("tokenizer.json")) ? " (tokenizer.json)" : " (vocabulary files)");
         var out = console.out();
         out.println("model:        " + model);
         out.println("directory:    " + dir);
         out.printf(Locale.ROOT, "architecture: %s, %d layers, hidden %d, %d heads, ffn %d%n",
                 c.className(), c.numLayers(), c.hiddenSize(), c.numHeads(), c.intermediateSize());
         out.printf(Locale.ROOT, "vocabulary:   %d tokens, max length %d%n", c.vocabSize(), c.maxSequenceLength());
-        out.println("labels:       " + String.join(", ", c.labels()));
-        out.println("activation:   " + c.activation().name().toLowerCase(Locale.ROOT));
+        if (embedding) {
+            out.println("kind:         embedding model (rerank embed): " + st.describe()
+                    + (st.maxSeqLength() > 0 ? ", max_seq_length " + st.maxSeqLength() : ""));
+        } else {
+            out.println("kind:         cross-encoder (rerank predict / rank)");
+            out.println("labels:       " + String.join(", ", c.labels()));
+            out.println("activation:   " + c.activation().name().toLowerCase(Locale.ROOT));
+        }
         out.printf(Locale.ROOT, "parameters:   %,d%n", parameters);
         out.println("dtype:        " + String.join(", ", dtypes.keySet()));
         out.println("tokenizer:    " + tokenizer);

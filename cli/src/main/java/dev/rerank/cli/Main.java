@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * {@code rerank}: score text pairs and rank documents with a RoBERTa cross-encoder, in pure Java.
+ * {@code rerank}: score text pairs, rank documents and embed texts with BERT and RoBERTa encoders, in pure Java.
  * Exit codes: 0 success, 2 usage error, 1 anything else; errors are one line on stderr.
  */
 public final class Main {
@@ -20,8 +20,9 @@ public final class Main {
             commands:
               predict    score text pairs:  rerank predict A B,  or JSON Lines with --input FILE|-
               rank       rank documents against a query
+              embed      sentence embeddings (bi-encoder models): rerank embed TEXT..., or --input FILE|-
               tokenize   show token ids (JSON Lines in and out)
-              eval       Pearson/Spearman on STS-B (the model card's evaluation)
+              eval       Pearson/Spearman on STS-B (cross-encoder scores, or embeddings' cosine)
               info       describe a model
               download   fetch a model from the Hugging Face hub into the local cache
               convert    PyTorch checkpoint -> safetensors, or change a safetensors file's dtype
@@ -60,6 +61,7 @@ public final class Main {
             switch (command) {
                 case "predict" -> new PredictCommand(console).run(args);
                 case "rank" -> new RankCommand(console).run(args);
+                case "embed" -> new EmbedCommand(console).run(args);
                 case "tokenize" -> new TokenizeCommand(console).run(args);
                 case "eval" -> new EvalCommand(console).run(args);
                 case "info" -> new InfoCommand(console).run(args);
@@ -88,7 +90,7 @@ public final class Main {
     }
 
     private static boolean isCommand(String c) {
-        return java.util.Set.of("predict", "rank", "tokenize", "eval", "info", "download", "convert", "inspect", "synth", "serve").contains(c);
+        return java.util.Set.of("predict", "rank", "embed", "tokenize", "eval", "info", "download", "convert", "inspect", "synth", "serve").contains(c);
     }
 
     static String version() {

@@ -1,6 +1,7 @@
 package dev.rerank.cli;
 
 import dev.rerank.CrossEncoder;
+import dev.rerank.SentenceEncoder;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -31,13 +32,43 @@ final class ModelOptions {
     }
 
     static CrossEncoder load(Args args, Console console) {
-        // Check the numbers before anything slow (a download) happens.
+        checkNumbers(args);
+        return load(args, resolve(args, console));
+    }
+
+    /** Checks the numeric options before anything slow (a download) happens. */
+    static void checkNumbers(Args args) {
+        args.integer("threads", 1, 1);
+        args.integer("batch-size", 32, 1);
+        args.integer("max-length", -1, 2);
+    }
+
+    static CrossEncoder load(Args args, Path dir) {
         int threads = args.integer("threads", Runtime.getRuntime().availableProcessors(), 1);
         int batchSize = args.integer("batch-size", 32, 1);
         int maxLength = args.integer("max-length", -1, 4);
-        CrossEncoder.Builder b = CrossEncoder.builder(resolve(args, console)).threads(threads).batchSize(batchSize);
+        CrossEncoder.Builder b = CrossEncoder.builder(dir).threads(threads).batchSize(batchSize);
         if (maxLength > 0) {
             b.maxLength(maxLength);
+        }
+        return b.build();
+    }
+
+    static SentenceEncoder loadSentenceEncoder(Args args, Console console) {
+        checkNumbers(args);
+        return loadSentenceEncoder(args, resolve(args, console));
+    }
+
+    static SentenceEncoder loadSentenceEncoder(Args args, Path dir) {
+        int threads = args.integer("threads", Runtime.getRuntime().availableProcessors(), 1);
+        int batchSize = args.integer("batch-size", 32, 1);
+        int maxLength = args.integer("max-length", -1, 2);
+        SentenceEncoder.Builder b = SentenceEncoder.builder(dir).threads(threads).batchSize(batchSize);
+        if (maxLength > 0) {
+            b.maxLength(maxLength);
+        }
+        if (args.has("no-normalize")) {
+            b.normalize(false);
         }
         return b.build();
     }

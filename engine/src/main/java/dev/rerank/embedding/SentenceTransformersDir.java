@@ -25,8 +25,16 @@ import java.util.Map;
 public record SentenceTransformersDir(Path transformer, Pooling pooling, int maxSeqLength, boolean doLowerCase,
                                       Map<String, String> prompts, String defaultPrompt, boolean fromModules) {
 
-    public static boolean isSentenceTransformers(Path dir) {
-        return Files.isRegularFile(dir.resolve("modules.json"));
+    /**
+     * Whether a model directory holds a bi-encoder (to embed with) rather than a cross-encoder (to
+     * score pairs with): it has a modules.json, or its config.json names an encoder without a head.
+     */
+    public static boolean isEmbeddingModel(Path dir) {
+        if (Files.isRegularFile(dir.resolve("modules.json"))) {
+            return true;
+        }
+        return Files.isRegularFile(dir.resolve("config.json"))
+                && !dev.rerank.model.ModelConfig.load(dir.resolve("config.json")).classifier();
     }
 
     public static SentenceTransformersDir read(Path dir) {
