@@ -83,9 +83,9 @@ final class OnnxImport {
                 throw error(n, "belongs to a quantized model, which cannot be imported; use the float32 or float16 export");
             }
             if (n.opType().equals("MatMul")) {
-                OnnxInitializer w = floatInitializer(n.input(1));
+                OnnxInitializer w = initializers.get(n.input(1));
                 if (w == null) {
-                    if (floatInitializer(n.input(0)) != null) {
+                    if (initializers.containsKey(n.input(0))) {
                         throw error(n, "multiplies the weight " + n.input(0) + " from the left, which no encoder Linear does");
                     }
                     continue; // activations times activations: attention scores and context
@@ -99,7 +99,7 @@ final class OnnxImport {
 
     /** Gemm(A, B, C) = alpha·A'·B' + beta·C; a Linear is alpha = beta = 1, A as is, B = W (transB) or Wᵀ. */
     private void mapGemm(OnnxGraph.Node n) {
-        OnnxInitializer w = floatInitializer(n.input(1));
+        OnnxInitializer w = initializers.get(n.input(1));
         if (w == null) {
             return;
         }
@@ -109,7 +109,7 @@ final class OnnxImport {
         }
         String c = n.input(2);
         String target;
-        if (PARAMETER.matcher(c).matches() && c.endsWith(".bias") && floatInitializer(c) != null) {
+        if (PARAMETER.matcher(c).matches() && c.endsWith(".bias") && initializers.containsKey(c)) {
             target = stem(c) + ".weight";
         } else if (PARAMETER.matcher(w.name()).matches() && w.name().endsWith(".weight")) {
             target = w.name();
@@ -129,7 +129,7 @@ final class OnnxImport {
         }
         OnnxGraph.Node add = next.get(0);
         String bias = add.input(0).equals(product) ? add.input(1) : add.input(0);
-        OnnxInitializer b = floatInitializer(bias);
+        OnnxInitializer b = initializers.get(bias);
         if (b == null || !PARAMETER.matcher(bias).matches() || !bias.endsWith(".bias")) {
             throw error(matmul, "weight " + w.name() + " is followed by an Add of " + bias
                     + ", not of a named bias, so the weight cannot be named");
@@ -155,10 +155,13 @@ final class OnnxImport {
         put(target, w, transpose);
     }
 
-    /** Named float initializers not consumed as Linear weights are parameters as they are. */
+    /**
+     * Named initializers not consumed as Linear weights are parameters as they are (buffers such as
+     * the int64 {@code position_ids} do not end in weight/bias and are left out).
+     */
     private void keepNamed() {
         for (OnnxInitializer t : initializers.values()) {
-            if (!used.contains(t.name()) && t.isFloat() && PARAMETER.matcher(t.name()).matches()) {
+            if (!used.contains(t.name()) && PARAMETER.matcher(t.name()).matches()) {
                 put(t.name(), t, false);
             }
         }
@@ -270,11 +273,6 @@ final class OnnxImport {
                     + rank + " dims");
         }
         return t.shape();
-    }
-
-    private OnnxInitializer floatInitializer(String name) {
-        OnnxInitializer t = initializers.get(name);
-        return t != null && t.isFloat() ? t : null;
     }
 
     private static String stem(String bias) {
