@@ -186,6 +186,24 @@ class OnnxImportTest {
                 OnnxBuilder.Storage.RAW_F32))), null, "cannot tell which parameter 1 unnamed initializer(s) are");
         assertRefused(tiny(t -> t.initializers.add(t.initializers.get(t.initializerIndex("embeddings.LayerNorm.bias")))),
                 null, "two initializers are named embeddings.LayerNorm.bias");
+        // Empty but absurd shapes pass the byte count and must still not become a config.
+        assertRefused(tiny(t -> t.initializers.set(t.initializerIndex("embeddings.word_embeddings.weight"), new OnnxBuilder.Init(
+                "embeddings.word_embeddings.weight", 1, new long[] {5_000_000_000L, 0}, null, null, new byte[0], false))),
+                null, "the tensor shapes do not describe an encoder");
+    }
+
+    @Test
+    void theConfigAboveAnOnnxFolderIsTheOneCheckedAgainst() throws IOException {
+        // The hub's optimum/Xenova layout: config.json at the top, the export in onnx/model.onnx.
+        Path onnx = Files.createDirectories(tmp.resolve("repo/onnx")).resolve("model.onnx");
+        Files.write(onnx, OnnxBuilder.tinyBert(OnnxBuilder.Storage.RAW_F32).build());
+        Files.writeString(tmp.resolve("repo/config.json"), Files.readString(TestData.file("models/tiny-bert-onnx/config.json"))
+                .replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 3"));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Converter.convertOnnx(onnx, tmp.resolve("out")));
+        assertTrue(e.getMessage().contains("missing: encoder.layer.2.attention.self.query.weight"), e.getMessage());
+        Files.copy(TestData.file("models/tiny-bert-onnx/config.json"), tmp.resolve("repo/config.json"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(Files.exists(Converter.convertOnnx(onnx, tmp.resolve("out"))));
     }
 
     @Test
