@@ -1,6 +1,7 @@
 package dev.rerank.cli;
 
 import dev.rerank.CrossEncoder;
+import dev.rerank.kernels.Parallel;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -14,8 +15,8 @@ final class ModelOptions {
               --revision R     hub revision (default main)
               --max-length N   truncate pairs to N tokens, longest text first (default: the model's)
               --batch-size N   pairs per forward pass (default 32)
-              --threads N      worker threads (default: all cores)
-            """.formatted(ModelResolver.DEFAULT_MODEL);
+              --threads N      worker threads (default: all cores; at most %d)
+            """.formatted(ModelResolver.DEFAULT_MODEL, Parallel.MAX_THREADS);
 
     private ModelOptions() {}
 
@@ -32,7 +33,8 @@ final class ModelOptions {
 
     static CrossEncoder load(Args args, Console console) {
         // Check the numbers before anything slow (a download) happens.
-        int threads = args.integer("threads", Runtime.getRuntime().availableProcessors(), 1);
+        int threads = args.integer("threads", Math.min(Runtime.getRuntime().availableProcessors(), Parallel.MAX_THREADS),
+                1, Parallel.MAX_THREADS);
         int batchSize = args.integer("batch-size", 32, 1);
         int maxLength = args.integer("max-length", -1, 4);
         CrossEncoder.Builder b = CrossEncoder.builder(resolve(args, console)).threads(threads).batchSize(batchSize);
