@@ -100,6 +100,15 @@ class HostileCheckpointTest {
     }
 
     @Test
+    void aTensorNamedLikeTheMetadataIsRefused() throws IOException {
+        Path file = write("pytorch_model.bin", CheckpointFiles.zip(PickleWriter.stateDict("__metadata__", 1, 0, new long[] {1},
+                new long[] {1}), Map.of("0", CheckpointFiles.floats(1))));
+        Path out = Files.createDirectory(dir.resolve("out"));
+        assertTrue(Bounded.assertFails(CheckpointException.class, MAX_BYTES, () -> Converter.convertPyTorch(file, out))
+                .getMessage().contains("a tensor is named __metadata__"));
+    }
+
+    @Test
     void aTinyFileCannotExpandToAGigabyte() throws IOException {
         // Stride 0 repeating one element 2^28 times: 1 GiB of output from a few hundred bytes.
         CheckpointException e = fails(zipView(1, 0, new long[] {1 << 28}, new long[] {0}, CheckpointFiles.floats(1)));
