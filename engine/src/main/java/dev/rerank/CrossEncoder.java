@@ -102,9 +102,7 @@ public final class CrossEncoder implements AutoCloseable {
 
         /** Worker threads for one call (default: available processors). */
         public Builder threads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
-            }
+            Parallel.checkThreads(threads);
             this.threads = threads;
             return this;
         }

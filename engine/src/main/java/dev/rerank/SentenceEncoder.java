@@ -2,6 +2,7 @@ package dev.rerank;
 
 import dev.rerank.embedding.Pooling;
 import dev.rerank.embedding.SentenceTransformersDir;
+import dev.rerank.kernels.Parallel;
 import dev.rerank.model.Encoder;
 import dev.rerank.model.ModelConfig;
 import dev.rerank.model.ModelException;
@@ -77,7 +78,7 @@ public final class SentenceEncoder implements AutoCloseable {
         private final WeightSource weights;
         private final Tokenizer tokenizer;
         private final Pooling pooling;
-        private int threads = Runtime.getRuntime().availableProcessors();
+        private int threads = Math.min(Runtime.getRuntime().availableProcessors(), Parallel.MAX_THREADS);
         private int batchSize = 32;
         private int maxLength = -1;
         private Boolean normalize;
@@ -92,9 +93,7 @@ public final class SentenceEncoder implements AutoCloseable {
 
         /** Worker threads for one call (default: available processors). */
         public Builder threads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
-            }
+            Parallel.checkThreads(threads);
             this.threads = threads;
             return this;
         }

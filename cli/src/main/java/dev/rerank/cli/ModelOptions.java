@@ -2,6 +2,7 @@ package dev.rerank.cli;
 
 import dev.rerank.CrossEncoder;
 import dev.rerank.SentenceEncoder;
+import dev.rerank.kernels.Parallel;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -15,8 +16,8 @@ final class ModelOptions {
               --revision R     hub revision (default main)
               --max-length N   truncate pairs to N tokens, longest text first (default: the model's)
               --batch-size N   pairs per forward pass (default 32)
-              --threads N      worker threads (default: all cores)
-            """.formatted(ModelResolver.DEFAULT_MODEL);
+              --threads N      worker threads (default: all cores; at most %d)
+            """.formatted(ModelResolver.DEFAULT_MODEL, Parallel.MAX_THREADS);
 
     private ModelOptions() {}
 
@@ -38,13 +39,13 @@ final class ModelOptions {
 
     /** Checks the numeric options before anything slow (a download) happens. */
     static void checkNumbers(Args args) {
-        args.integer("threads", 1, 1);
+        threads(args);
         args.integer("batch-size", 32, 1);
         args.integer("max-length", -1, 2);
     }
 
     static CrossEncoder load(Args args, Path dir) {
-        int threads = args.integer("threads", Runtime.getRuntime().availableProcessors(), 1);
+        int threads = threads(args);
         int batchSize = args.integer("batch-size", 32, 1);
         int maxLength = args.integer("max-length", -1, 4);
         CrossEncoder.Builder b = CrossEncoder.builder(dir).threads(threads).batchSize(batchSize);
@@ -60,7 +61,7 @@ final class ModelOptions {
     }
 
     static SentenceEncoder loadSentenceEncoder(Args args, Path dir) {
-        int threads = args.integer("threads", Runtime.getRuntime().availableProcessors(), 1);
+        int threads = threads(args);
         int batchSize = args.integer("batch-size", 32, 1);
         int maxLength = args.integer("max-length", -1, 2);
         SentenceEncoder.Builder b = SentenceEncoder.builder(dir).threads(threads).batchSize(batchSize);
@@ -71,6 +72,12 @@ final class ModelOptions {
             b.normalize(false);
         }
         return b.build();
+    }
+
+    /** --threads, default all cores, at most Parallel.MAX_THREADS. */
+    static int threads(Args args) {
+        return args.integer("threads", Math.min(Runtime.getRuntime().availableProcessors(), Parallel.MAX_THREADS),
+                1, Parallel.MAX_THREADS);
     }
 
     static void help(String[] argv, String usage) {

@@ -3,6 +3,7 @@ package dev.rerank.convert;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import dev.rerank.model.ModelConfig;
 import dev.rerank.model.ParameterTable;
 import dev.rerank.weights.DType;
@@ -25,6 +26,9 @@ import java.util.Set;
 
 /** The converter's library API: PyTorch or ONNX → safetensors, dtype changes, inspection and synthetic models. */
 public final class Converter {
+    /** A shard index lists each tensor once: megabytes for the largest models; more is not an index. */
+    private static final long MAX_INDEX_BYTES = 64L << 20;
+
     private Converter() {}
 
     /** One row of {@link #inspect}. */
@@ -121,13 +125,21 @@ public final class Converter {
 
     private static List<Tensor> readSharded(Path index) {
         Map<String, Path> shards = new LinkedHashMap<>();
+        TorchCheckpoint.requireRegularFile(index);
         try {
+            if (Files.size(index) > MAX_INDEX_BYTES) {
+                throw new CheckpointException(index + ": " + Files.size(index) + " bytes is too large for a shard index");
+            }
             JsonElement root = JsonParser.parseString(Files.readString(index));
             JsonObject map = root.getAsJsonObject().getAsJsonObject("weight_map");
             for (Map.Entry<String, JsonElement> e : map.entrySet()) {
-                String file = e.getValue().getAsString();
-                if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
-                    throw new CheckpointException(index + ": shard name " + file + " must be a plain file name");
+                if (!(e.getValue() instanceof JsonPrimitive p) || !p.isString()) {
+                    throw new CheckpointException(index + ": weight_map value for " + PickleValues.clip(e.getKey())
+                            + " is not a file name string");
+                }
+                String file = p.getAsString();
+                if (file.isEmpty() || file.contains("/") || file.contains("\\") || file.startsWith(".") || file.indexOf(0) >= 0) {
+                    throw new CheckpointException(index + ": shard name " + PickleValues.clip(file) + " must be a plain file name");
                 }
                 shards.putIfAbsent(file, index.resolveSibling(file));
             }
