@@ -2,6 +2,7 @@ package dev.rerank;
 
 import dev.rerank.kernels.Activations;
 import dev.rerank.kernels.Softmax;
+import dev.rerank.kernels.Parallel;
 import dev.rerank.model.Encoder;
 import dev.rerank.model.ModelConfig;
 import dev.rerank.model.ModelException;
