@@ -60,10 +60,10 @@ public final class Tokenizer {
 
     /** {@code <s> text </s>}, cut to at most {@code maxLength} tokens. */
     public Encoding encodeSingle(String text, int maxLength) {
-        return encodeSingle(text, maxLength, Truncation.LONGEST_FIRST);
+        return encodeSingle(text, maxLength, Truncation.LONGEST_FIRST, TruncationDirection.RIGHT);
     }
 
-    private Encoding encodeSingle(String text, int maxLength, Truncation strategy) {
+    private Encoding encodeSingle(String text, int maxLength, Truncation strategy, TruncationDirection direction) {
         requireRoom(maxLength, 2, "a single text");
         int[] ids = ids(text);
         if (ids.length > maxLength - 2 && strategy == Truncation.ONLY_SECOND) {
@@ -72,7 +72,7 @@ public final class Tokenizer {
         int keep = Math.min(ids.length, maxLength - 2);
         int[] out = new int[keep + 2];
         out[0] = clsId;
-        System.arraycopy(ids, 0, out, 1, keep);
+        System.arraycopy(ids, direction.from(ids.length, keep), out, 1, keep);
         out[keep + 1] = sepId;
         return withTokens(out);
     }
@@ -92,9 +92,18 @@ public final class Tokenizer {
      *         tokens, or an only_first/only_second text too short to give up enough tokens)
      */
     public Encoding encodePair(String a, String b, int maxLength, Truncation strategy) {
+        return encodePair(a, b, maxLength, strategy, TruncationDirection.RIGHT);
+    }
+
+    /**
+     * As {@link #encodePair(String, String, int, Truncation)}, cutting each text from the given
+     * end: {@link TruncationDirection#LEFT} keeps the last tokens of each text (the same number
+     * of them as RIGHT keeps of its first ones).
+     */
+    public Encoding encodePair(String a, String b, int maxLength, Truncation strategy, TruncationDirection direction) {
         if (b.isEmpty()) {
             // transformers treats an empty text_pair as no pair at all: <s> a </s>.
-            return encodeSingle(a, maxLength, strategy);
+            return encodeSingle(a, maxLength, strategy, direction);
         }
         requireRoom(maxLength, 4, "a pair");
         int[] first = ids(a);
@@ -104,11 +113,11 @@ public final class Tokenizer {
         int[] out = new int[keep[0] + keep[1] + 4];
         int k = 0;
         out[k++] = clsId;
-        System.arraycopy(first, 0, out, k, keep[0]);
+        System.arraycopy(first, direction.from(first.length, keep[0]), out, k, keep[0]);
         k += keep[0];
         out[k++] = sepId;
         out[k++] = sepId;
-        System.arraycopy(second, 0, out, k, keep[1]);
+        System.arraycopy(second, direction.from(second.length, keep[1]), out, k, keep[1]);
         k += keep[1];
         out[k] = sepId;
         return withTokens(out);
