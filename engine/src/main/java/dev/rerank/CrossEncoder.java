@@ -8,6 +8,7 @@ import dev.rerank.model.Roberta;
 import dev.rerank.model.RobertaConfig;
 import dev.rerank.model.TokenBatch;
 import dev.rerank.model.Workspace;
+import dev.rerank.tokenizer.Encoding;
 import dev.rerank.tokenizer.Tokenizer;
 import dev.rerank.tokenizer.Truncation;
 import dev.rerank.weights.ModelWeights;
@@ -228,15 +229,38 @@ public final class CrossEncoder implements AutoCloseable {
         return tokenizer.encodePair(pair.a(), pair.b(), maxLength, Truncation.LONGEST_FIRST).ids();
     }
 
+    /**
+     * Logits of pairs the caller has already encoded (with this model's tokenizer, within
+     * {@link #maxLength()}), in input order: for callers that need the tokens themselves, to
+     * count them or to truncate another way, without tokenizing twice.
+     *
+     * @throws IllegalArgumentException when an encoding is longer than {@link #maxLength()}
+     */
+    public float[][] logitsOf(List<Encoding> encoded) {
+        int[][] ids = new int[encoded.size()][];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = encoded.get(i).ids();
+            if (ids[i].length > maxLength) {
+                throw new IllegalArgumentException("encoding " + i + " has " + ids[i].length
+                        + " tokens, more than the max length of " + maxLength);
+            }
+        }
+        return logits(ids);
+    }
+
     private float[][] logits(List<Pair> pairs) {
+        int[][] ids = new int[pairs.size()][];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = encode(pairs.get(i));
+        }
+        return logits(ids);
+    }
+
+    private float[][] logits(int[][] ids) {
         if (closed) {
             throw new IllegalStateException("this CrossEncoder is closed");
         }
-        int n = pairs.size();
-        int[][] ids = new int[n][];
-        for (int i = 0; i < n; i++) {
-            ids[i] = encode(pairs.get(i));
-        }
+        int n = ids.length;
         // Longest first: similar lengths share a batch, and the biggest buffers are made at once.
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
