@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.rerank.CrossEncoder;
 import dev.rerank.serve.RerankServer;
+import dev.rerank.serve.Settings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,7 +40,7 @@ public final class ServerLoadTest {
         List<String> bodies = requestBodies();
         StringBuilder md = new StringBuilder();
         try (CrossEncoder encoder = CrossEncoder.builder(model).threads(2).build();
-             RerankServer server = new RerankServer(encoder, label, "127.0.0.1", 0, RerankServer.Limits.defaults())) {
+             RerankServer server = new RerankServer(encoder, Settings.of(label, "127.0.0.1", 0))) {
             URI uri = URI.create("http://127.0.0.1:" + server.port() + "/rerank");
             run(uri, bodies, 4, 3); // warm-up
             md.append(String.format(Locale.ROOT, "### %s%n%n| clients | requests/s | pairs/s | p50 ms | p99 ms | errors |%n|---|---|---|---|---|---|%n", label));
