@@ -218,7 +218,7 @@ class RerankServerTest {
         Settings settings = Settings.of("tiny", "127.0.0.1", 0).withLimits(Limits.defaults().withMaxQueuedPairs(4));
         try (RerankServer small = new RerankServer(model, settings)) {
             JsonArray texts = new JsonArray();
-            for (int i = 0; i < 60; i++) {
+            for (int i = 0; i < 16; i++) {
                 texts.add("document " + i + " talks about many things at length" + " and more".repeat(150));
             }
             String big = "{\"query\": \"q\", \"texts\": " + texts + "}";
