@@ -73,6 +73,7 @@ final class ServeCommand {
             model.close();
             throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
+        IdleMemory.enable();
         console.err().println("rerank: serving on http://" + settings.host() + ":" + server.port() + " (Ctrl-C or SIGTERM to stop)");
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable shutdown = () -> {
