@@ -9,29 +9,29 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /** A client that writes exactly the bytes a test gives it, to speak HTTP wrongly on purpose. */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
     /** A status line's code, and everything after the head. */
-    record Answer(int status, String head, String body) {}
+    public record Answer(int status, String head, String body) {}
 
-    final Socket socket;
+    public final Socket socket;
     private final InputStream in;
     private final OutputStream out;
 
-    RawClient(int port) throws IOException {
+    public RawClient(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(10_000); // a test never waits forever
         in = socket.getInputStream();
         out = socket.getOutputStream();
     }
 
-    RawClient send(String text) throws IOException {
+    public RawClient send(String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         return this;
     }
 
     /** Reads one response: the head up to the blank line, then Content-Length bytes. */
-    Answer answer() throws IOException {
+    public Answer answer() throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
@@ -54,7 +54,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** True when the server has closed the connection (end of stream) within the socket timeout. */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         try {
             while (true) {
                 if (in.read() < 0) {
