@@ -3,7 +3,6 @@ package dev.rerank.serve;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import dev.rerank.CrossEncoder.Pair;
 import dev.rerank.serve.http.HttpError;
 import dev.rerank.serve.http.Request;
 import dev.rerank.serve.http.Response;
@@ -37,12 +36,7 @@ final class CohereRerank implements Dialect {
         int topN = JsonFields.absent(body, "top_n") ? texts.size() : JsonFields.nonNegativeInt(body, "top_n");
         boolean returnDocuments = JsonFields.bool(body, "return_documents", false);
         boolean raw = JsonFields.bool(body, "raw_scores", false);
-        scorer.requireReranker();
-        List<Pair> pairs = new ArrayList<>(texts.size());
-        for (String t : texts) {
-            pairs.add(new Pair(query, t));
-        }
-        Scorer.Scored scored = scorer.score(pairs, true, TeiRerank.direction(body));
+        Scorer.Scored scored = scorer.rank(query, texts, true, JsonFields.truncationDirection(body));
         float[] scores = scorer.rankingScores(scored.logits(), raw);
         JsonArray results = new JsonArray();
         for (int i : Ranking.bestFirst(scores)) {

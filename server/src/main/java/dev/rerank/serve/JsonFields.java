@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.rerank.serve.http.HttpError;
+import dev.rerank.tokenizer.TruncationDirection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,6 +82,22 @@ final class JsonFields {
             }
         }
         throw new HttpError(400, "field \"" + field + "\" must be a non-negative integer");
+    }
+
+    /** TEI's {@code truncation_direction}: {@code Right} (default) or {@code Left}; anything else is a 422. */
+    static TruncationDirection truncationDirection(JsonObject body) {
+        if (absent(body, "truncation_direction")) {
+            return TruncationDirection.RIGHT;
+        }
+        JsonElement e = body.get("truncation_direction");
+        if (!isString(e)) {
+            throw new HttpError(422, "field \"truncation_direction\" must be \"Left\" or \"Right\"");
+        }
+        try {
+            return TruncationDirection.parse(e.getAsString());
+        } catch (IllegalArgumentException ex) {
+            throw new HttpError(422, "field \"truncation_direction\": " + ex.getMessage());
+        }
     }
 
     /** A float as JSON: the number, or null when it is NaN or infinite. */

@@ -83,6 +83,16 @@ final class Scorer {
         }
     }
 
+    /** Scores the query against each text with a 1-label model, for the rerank dialects. */
+    Scored rank(String query, List<String> texts, boolean truncate, TruncationDirection direction) throws Exception {
+        requireReranker();
+        List<Pair> pairs = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            pairs.add(new Pair(query, t));
+        }
+        return score(pairs, truncate, direction);
+    }
+
     /** Scores of a 1-label model for ranking: the activated score, or the logit when {@code raw}. */
     float[] rankingScores(float[][] logits, boolean raw) {
         float[][] out = raw ? logits : model.transform(logits, CrossEncoder.Output.ACTIVATED);
@@ -94,7 +104,7 @@ final class Scorer {
     }
 
     /** Ranking needs one score per text: a 1-label model. */
-    void requireReranker() {
+    private void requireReranker() {
         if (model.config().numLabels() != 1) {
             throw new HttpError(422, "reranking needs a 1-label model; this one has " + model.config().numLabels() + " labels");
         }

@@ -1,14 +1,10 @@
 package dev.rerank.serve;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import dev.rerank.CrossEncoder.Pair;
-import dev.rerank.serve.http.HttpError;
 import dev.rerank.serve.http.Request;
 import dev.rerank.serve.http.Response;
 import dev.rerank.tokenizer.TruncationDirection;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,15 +31,10 @@ final class TeiRerank implements Dialect {
         String query = JsonFields.string(body, "query");
         List<String> texts = JsonFields.strings(body, "texts");
         boolean truncate = JsonFields.bool(body, "truncate", autoTruncate);
-        TruncationDirection direction = direction(body);
+        TruncationDirection direction = JsonFields.truncationDirection(body);
         boolean raw = JsonFields.bool(body, "raw_scores", false);
         boolean returnText = JsonFields.bool(body, "return_text", false);
-        scorer.requireReranker();
-        List<Pair> pairs = new ArrayList<>(texts.size());
-        for (String t : texts) {
-            pairs.add(new Pair(query, t));
-        }
-        float[] scores = scorer.rankingScores(scorer.score(pairs, truncate, direction).logits(), raw);
+        float[] scores = scorer.rankingScores(scorer.rank(query, texts, truncate, direction).logits(), raw);
         JsonArray out = new JsonArray();
         for (int i : Ranking.bestFirst(scores)) {
             JsonObject o = new JsonObject();
@@ -55,21 +46,5 @@ final class TeiRerank implements Dialect {
             out.add(o);
         }
         return Response.json(200, out);
-    }
-
-    /** TEI's {@code truncation_direction}: {@code Right} (default) or {@code Left}; anything else is a 422. */
-    static TruncationDirection direction(JsonObject body) {
-        if (JsonFields.absent(body, "truncation_direction")) {
-            return TruncationDirection.RIGHT;
-        }
-        JsonElement e = body.get("truncation_direction");
-        try {
-            if (JsonFields.isString(e)) {
-                return TruncationDirection.parse(e.getAsString());
-            }
-        } catch (IllegalArgumentException ex) {
-            throw new HttpError(422, "field \"truncation_direction\": " + ex.getMessage());
-        }
-        throw new HttpError(422, "field \"truncation_direction\" must be \"Left\" or \"Right\"");
     }
 }
