@@ -52,13 +52,13 @@ public final class RerankServer implements AutoCloseable {
     /**
      * Stops accepting connections and new scoring work, lets requests in flight finish for up to
      * {@code grace}, answers the rest 503, and stops the batcher. Returns within about grace +
-     * 0.5 s; true when the model is idle afterwards (safe to close), false when a forward pass was
+     * 0.2 s; true when the model is idle afterwards (safe to close), false when a forward pass was
      * still running (the caller should exit rather than close the model under it).
      */
     public boolean stop(Duration grace) {
         scorer.stopAccepting();
         http.stop(grace);
-        return scorer.stop(250);
+        return scorer.stop(100);
     }
 
     @Override
