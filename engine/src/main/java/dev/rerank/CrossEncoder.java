@@ -230,12 +230,30 @@ public final class CrossEncoder implements AutoCloseable {
         return tokenizer.encodePair(pair.a(), pair.b(), maxLength, Truncation.LONGEST_FIRST);
     }
 
+    /**
+     * Logits of pairs the caller has already encoded (with this model's tokenizer, within
+     * {@link #maxLength()}), in input order: for callers that need the tokens themselves, to
+     * count them or to truncate another way, without tokenizing twice.
+     *
+     * @throws IllegalArgumentException when an encoding is longer than {@link #maxLength()}
+     */
+    public float[][] logitsOf(List<Encoding> encoded) {
+        Encoding[] inputs = encoded.toArray(Encoding[]::new);
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i].length() > maxLength) {
+                throw new IllegalArgumentException("encoding " + i + " has " + inputs[i].length()
+                        + " tokens, more than the max length of " + maxLength);
+            }
+        }
+        return runner.run(inputs, (batch, ws, parallel) -> model.classify(batch, ws, parallel, null));
+    }
+
     private float[][] logits(List<Pair> pairs) {
         Encoding[] inputs = new Encoding[pairs.size()];
         for (int i = 0; i < inputs.length; i++) {
             inputs[i] = encode(pairs.get(i));
         }
-        return runner.run(inputs, (batch, ws, parallel) -> model.classify(batch, ws, parallel, null));
+        return logitsOf(List.of(inputs));
     }
 
     private void activate(float[] row) {

@@ -37,7 +37,7 @@ class RerankServerTest {
     static void start() throws IOException {
         Path testdata = Path.of(System.getProperty("rerank.testdata", "../testdata"));
         model = CrossEncoder.builder(testdata.resolve("models/tiny-roberta")).threads(2).build();
-        server = new RerankServer(model, "tiny-roberta", "127.0.0.1", 0, RerankServer.Limits.defaults());
+        server = new RerankServer(model, Settings.of("tiny-roberta", "127.0.0.1", 0));
         http = HttpClient.newHttpClient();
         golden = JsonParser.parseString(Files.readString(testdata.resolve("cross-encoder-tiny.json"))).getAsJsonObject();
         goldenModel = JsonParser.parseString(Files.readString(testdata.resolve("model-tiny.json"))).getAsJsonObject();
@@ -215,9 +215,10 @@ class RerankServerTest {
 
     @Test
     void aFullQueueAnswers503WithRetryAfter() throws Exception {
-        try (RerankServer small = new RerankServer(model, "tiny", "127.0.0.1", 0, new RerankServer.Limits(2 << 20, 1000, 4, 256))) {
+        Settings settings = Settings.of("tiny", "127.0.0.1", 0).withLimits(Limits.defaults().withMaxQueuedPairs(4));
+        try (RerankServer small = new RerankServer(model, settings)) {
             JsonArray texts = new JsonArray();
-            for (int i = 0; i < 1000; i++) {
+            for (int i = 0; i < 16; i++) {
                 texts.add("document " + i + " talks about many things at length" + " and more".repeat(150));
             }
             String big = "{\"query\": \"q\", \"texts\": " + texts + "}";
@@ -229,7 +230,7 @@ class RerankServerTest {
                 while (refused == null && !first.isDone()) {
                     HttpResponse<String> m = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + small.port()
                             + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
-                    if (m.body().contains("rerank_queue_pairs 1000")) {
+                    if (queuedPairs(m.body()) > 4) {
                         refused = post(small, "/rerank", "{\"query\": \"q\", \"texts\": [\"a\", \"b\"]}");
                         assertEquals(503, refused.status(), refused.raw().body());
                     }
@@ -242,5 +243,14 @@ class RerankServerTest {
                 pool.shutdown();
             }
         }
+    }
+
+    private static int queuedPairs(String metrics) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("rerank_queue_pairs ")) {
+                return Integer.parseInt(line.substring("rerank_queue_pairs ".length()).strip());
+            }
+        }
+        throw new AssertionError("no rerank_queue_pairs in " + metrics);
     }
 }
