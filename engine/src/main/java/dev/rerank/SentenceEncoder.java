@@ -9,6 +9,7 @@ import dev.rerank.model.ModelException;
 import dev.rerank.model.RowSelection;
 import dev.rerank.tokenizer.Encoding;
 import dev.rerank.tokenizer.Tokenizer;
+import dev.rerank.tokenizer.TruncationDirection;
 import dev.rerank.weights.ModelWeights;
 import dev.rerank.weights.WeightSource;
 import java.nio.file.Files;
@@ -178,13 +179,31 @@ public final class SentenceEncoder implements AutoCloseable {
                         + (prompts.isEmpty() ? "" : " (it has " + String.join(", ", prompts.keySet()) + ")"));
             }
         }
-        Encoding[] inputs = new Encoding[texts.size()];
-        for (int i = 0; i < inputs.length; i++) {
+        List<Encoding> inputs = new java.util.ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
             if (text == null) {
                 throw new IllegalArgumentException("text " + i + " is null");
             }
-            inputs[i] = tokenize(prompt + text);
+            inputs.add(tokenize(prompt + text));
+        }
+        return embeddingsOf(inputs);
+    }
+
+    /**
+     * Embeddings of texts the caller has already tokenized (with this model's tokenizer, framed
+     * as {@link #tokenize} frames them, within {@link #maxLength()}), in input order: for callers
+     * that need the tokens themselves, to count them or to truncate another way.
+     *
+     * @throws IllegalArgumentException when an encoding is longer than {@link #maxLength()}
+     */
+    public float[][] embeddingsOf(List<Encoding> encodings) {
+        Encoding[] inputs = encodings.toArray(Encoding[]::new);
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i].length() > maxLength) {
+                throw new IllegalArgumentException("encoding " + i + " has " + inputs[i].length()
+                        + " tokens, more than the max length of " + maxLength);
+            }
         }
         int hidden = model.config().hiddenSize();
         RowSelection rows = pooling.firstTokenOnly() ? RowSelection.FIRST_TOKENS : RowSelection.EVERY_TOKEN;
@@ -202,7 +221,18 @@ public final class SentenceEncoder implements AutoCloseable {
 
     /** The tokens the model sees for a text: {@code [CLS] text [SEP]}, cut to the max length. */
     public Encoding tokenize(String text) {
-        return tokenizer.encodeSingle(lowerCase ? text.toLowerCase(Locale.ROOT) : text, maxLength);
+        return tokenize(text, maxLength, TruncationDirection.RIGHT);
+    }
+
+    /** The same, cut to {@code maxLength} tokens from the given end (Integer.MAX_VALUE: not cut). */
+    public Encoding tokenize(String text, int maxLength, TruncationDirection direction) {
+        String t = lowerCase ? text.toLowerCase(Locale.ROOT) : text;
+        return tokenizer.encodeSingle(t, maxLength, direction);
+    }
+
+    /** The model's named prompts (config_sentence_transformers.json), name → text. */
+    public Map<String, String> prompts() {
+        return prompts;
     }
 
     /** Cosine similarity, as sentence-transformers' default similarity function. */

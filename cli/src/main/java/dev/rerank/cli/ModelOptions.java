@@ -61,6 +61,10 @@ final class ModelOptions {
     }
 
     static SentenceEncoder loadSentenceEncoder(Args args, Path dir) {
+        return sentenceEncoderBuilder(args, dir).build();
+    }
+
+    static SentenceEncoder.Builder sentenceEncoderBuilder(Args args, Path dir) {
         int threads = threads(args);
         int batchSize = args.integer("batch-size", 32, 1);
         int maxLength = args.integer("max-length", -1, 2);
@@ -71,7 +75,7 @@ final class ModelOptions {
         if (args.has("no-normalize")) {
             b.normalize(false);
         }
-        return b.build();
+        return b;
     }
 
     /** --threads, default all cores, at most Parallel.MAX_THREADS. */

@@ -1,11 +1,14 @@
 package dev.rerank.cli;
 
 import dev.rerank.CrossEncoder;
+import dev.rerank.SentenceEncoder;
+import dev.rerank.embedding.SentenceTransformersDir;
 import dev.rerank.serve.Limits;
 import dev.rerank.serve.RerankServer;
 import dev.rerank.serve.Settings;
 import dev.rerank.serve.http.HttpLimits;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Set;
@@ -16,11 +19,16 @@ final class ServeCommand {
     static final String USAGE = """
             usage: rerank serve [options]
 
-            Serves the model over HTTP:
+            Serves the model over HTTP. A cross-encoder:
               POST /rerank       text-embeddings-inference: {"query", "texts", "truncate", "truncation_direction",
                                  "raw_scores", "return_text"}
               POST /v1/rerank    Cohere / Infinity: {"query", "documents", "top_n", "return_documents", "raw_scores"}
               POST /predict      {"pairs": [[a, b], ...], "raw": false}
+            An embedding model (a sentence-transformers directory):
+              POST /embed          text-embeddings-inference: {"inputs": str | [str], "normalize": true,
+                                   "truncate": false, "truncation_direction"} -> [[...], ...]
+              POST /v1/embeddings  OpenAI: {"input": str | [str], "model", "encoding_format": "float" | "base64"}
+            The other kind's endpoints answer 400 saying which kind of model this is. Both kinds:
               GET  /health, /info (TEI's fields), /metrics (Prometheus)
             Requests from concurrent clients are scored together in batches of at most
             --max-batch-tokens tokens, taken fairly from every waiting request. Scores that are not
@@ -65,12 +73,23 @@ final class ServeCommand {
         }
         Settings settings = settings(args);
         int grace = args.integer("grace", 10, 0);
-        CrossEncoder model = ModelOptions.load(args, console);
+        ModelOptions.checkNumbers(args);
+        Path dir = ModelOptions.resolve(args, console);
+        AutoCloseable model;
         RerankServer server;
         try {
-            server = new RerankServer(model, settings);
+            if (SentenceTransformersDir.isEmbeddingModel(dir)) {
+                // Requests normalize as they ask (TEI) or as the model says (OpenAI): the model itself does not.
+                boolean normalizes = SentenceTransformersDir.read(dir).pooling().normalize();
+                SentenceEncoder embedder = ModelOptions.sentenceEncoderBuilder(args, dir).normalize(false).build();
+                model = embedder;
+                server = startOrClose(embedder, () -> new RerankServer(embedder, normalizes, settings));
+            } else {
+                CrossEncoder reranker = ModelOptions.load(args, dir);
+                model = reranker;
+                server = startOrClose(reranker, () -> new RerankServer(reranker, settings));
+            }
         } catch (IOException e) {
-            model.close();
             throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
         IdleMemory.enable();
@@ -79,7 +98,11 @@ final class ServeCommand {
         Runnable shutdown = () -> {
             // Close the model only when no forward pass is still running on it; else the exit ends it.
             if (server.stop(Duration.ofSeconds(grace))) {
-                model.close();
+                try {
+                    model.close();
+                } catch (Exception e) {
+                    console.err().println("rerank: closing the model: " + e.getMessage());
+                }
             }
             stopped.countDown();
         };
@@ -94,6 +117,24 @@ final class ServeCommand {
             shutdown.run();
         }
         console.err().println("rerank: stopped");
+    }
+
+    private interface Start {
+        RerankServer start() throws IOException;
+    }
+
+    /** Starts the server; on failure closes the model it would have served. */
+    private static RerankServer startOrClose(AutoCloseable model, Start start) throws IOException {
+        try {
+            return start.start();
+        } catch (IOException | RuntimeException e) {
+            try {
+                model.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     /** TEI's spellings: --model-id is --model; --auto-truncate alone is --auto-truncate true. */

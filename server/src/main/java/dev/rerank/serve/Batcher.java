@@ -1,6 +1,5 @@
 package dev.rerank.serve;
 
-import dev.rerank.CrossEncoder;
 import dev.rerank.tokenizer.Encoding;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -46,7 +45,12 @@ final class Batcher {
 
     private record Slot(Job job, int index) {}
 
-    private final CrossEncoder model;
+    /** What a forward pass computes for a batch of encodings: logits or embeddings, one row each. */
+    interface Compute {
+        float[][] apply(List<Encoding> batch);
+    }
+
+    private final Compute compute;
     private final int maxQueuedPairs;
     private final int maxBatchTokens;
     private final LinkedBlockingQueue<Job> incoming = new LinkedBlockingQueue<>();
@@ -57,8 +61,8 @@ final class Batcher {
     private volatile boolean accepting = true;
     private volatile boolean running = true;
 
-    Batcher(CrossEncoder model, int maxQueuedPairs, int maxBatchTokens) {
-        this.model = model;
+    Batcher(Compute compute, int maxQueuedPairs, int maxBatchTokens) {
+        this.compute = compute;
         this.maxQueuedPairs = maxQueuedPairs;
         this.maxBatchTokens = maxBatchTokens;
         this.worker = Thread.ofPlatform().name("rerank-batcher").daemon(true).start(this::loop);
@@ -138,7 +142,7 @@ final class Batcher {
             pairs.add(s.job.pairs.get(s.index));
         }
         try {
-            float[][] logits = model.logitsOf(pairs);
+            float[][] logits = compute.apply(pairs);
             for (int i = 0; i < batch.size(); i++) {
                 Job j = batch.get(i).job;
                 j.logits[batch.get(i).index] = logits[i];

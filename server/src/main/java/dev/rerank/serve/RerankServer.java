@@ -1,15 +1,17 @@
 package dev.rerank.serve;
 
 import dev.rerank.CrossEncoder;
+import dev.rerank.SentenceEncoder;
 import dev.rerank.serve.http.Http1Server;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * An HTTP rerank service: Hugging Face text-embeddings-inference's {@code POST /rerank}, Cohere /
- * Infinity's {@code POST /v1/rerank}, {@code POST /predict}, and {@code GET /health}, {@code /info},
- * {@code /metrics}. Each connection runs on a virtual thread; scoring goes through one fair
+ * An HTTP rerank or embedding service. For a cross-encoder: Hugging Face
+ * text-embeddings-inference's {@code POST /rerank}, Cohere / Infinity's {@code POST /v1/rerank},
+ * {@code POST /predict}; for an embedding model: TEI's {@code POST /embed} and OpenAI's
+ * {@code POST /v1/embeddings}; for both {@code GET /health}, {@code /info}, {@code /metrics}. Each connection runs on a virtual thread; scoring goes through one fair
  * batcher shared by all requests.
  *
  * <pre>{@code
@@ -20,28 +22,53 @@ import java.util.List;
  * }</pre>
  */
 public final class RerankServer implements AutoCloseable {
-    private final Scorer scorer;
+    private final Scorer scorer;     // null when serving an embedding model
+    private final Embedder embedder; // null when serving a cross-encoder
     private final Http1Server http;
 
-    /** Starts serving {@code model} (which the caller keeps and closes). */
+    /** Starts serving a cross-encoder {@code model} (which the caller keeps and closes). */
     public RerankServer(CrossEncoder model, Settings settings) throws IOException {
-        Metrics metrics = new Metrics(this::queuedPairs);
+        Metrics metrics = new Metrics(this::queued);
         this.scorer = new Scorer(model, settings.limits(), metrics);
+        this.embedder = null;
+        this.http = start(settings, metrics, List.of(new TeiRerank(scorer, settings.autoTruncate()),
+                new CohereRerank(scorer, settings.modelId()), new Predict(scorer), new Operations(scorer, settings, metrics),
+                WrongModelKind.embedOnCrossEncoder()));
+    }
+
+    /**
+     * Starts serving an embedding model: TEI's {@code POST /embed} and OpenAI's
+     * {@code POST /v1/embeddings}. {@code model} must be built without normalization
+     * ({@code normalize(false)}): requests normalize as they ask, or as {@code modelNormalizes} says.
+     */
+    public RerankServer(SentenceEncoder model, boolean modelNormalizes, Settings settings) throws IOException {
+        Metrics metrics = new Metrics(this::queued);
+        this.scorer = null;
+        this.embedder = new Embedder(model, modelNormalizes, settings.limits(), metrics);
+        this.http = start(settings, metrics, List.of(new TeiEmbed(embedder, settings.autoTruncate()),
+                new OpenAiEmbeddings(embedder, settings.modelId(), settings.autoTruncate()),
+                new Operations(embedder, settings, metrics), WrongModelKind.rerankOnEmbeddingModel()));
+    }
+
+    private Http1Server start(Settings settings, Metrics metrics, List<Dialect> dialects) throws IOException {
         Router router = new Router(metrics, settings.apiKey());
-        for (Dialect d : List.of(new TeiRerank(scorer, settings.autoTruncate()), new CohereRerank(scorer, settings.modelId()),
-                new Predict(scorer), new Operations(scorer, settings, metrics))) {
+        for (Dialect d : dialects) {
             d.register(router);
         }
         try {
-            this.http = new Http1Server(settings.host(), settings.port(), settings.http(), router);
+            return new Http1Server(settings.host(), settings.port(), settings.http(), router);
         } catch (IOException e) {
-            scorer.stop(0);
+            stopBatcher(0);
             throw e;
         }
     }
 
-    private int queuedPairs() {
-        return scorer == null ? 0 : scorer.queuedPairs();
+    private int queued() {
+        return scorer != null ? scorer.queuedPairs() : embedder != null ? embedder.queued() : 0;
+    }
+
+    private boolean stopBatcher(long millis) {
+        return scorer != null ? scorer.stop(millis) : embedder.stop(millis);
     }
 
     /** The port the server listens on (useful with port 0). */
@@ -56,9 +83,13 @@ public final class RerankServer implements AutoCloseable {
      * still running (the caller should exit rather than close the model under it).
      */
     public boolean stop(Duration grace) {
-        scorer.stopAccepting();
+        if (scorer != null) {
+            scorer.stopAccepting();
+        } else {
+            embedder.stopAccepting();
+        }
         http.stop(grace);
-        return scorer.stop(100);
+        return stopBatcher(100);
     }
 
     @Override

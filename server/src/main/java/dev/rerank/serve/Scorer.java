@@ -37,7 +37,7 @@ final class Scorer {
         this.model = model;
         this.limits = limits;
         this.metrics = metrics;
-        this.batcher = new Batcher(model, limits.maxQueuedPairs(), limits.maxBatchTokens());
+        this.batcher = new Batcher(model::logitsOf, limits.maxQueuedPairs(), limits.maxBatchTokens());
     }
 
     CrossEncoder model() {

@@ -65,6 +65,11 @@ public final class Tokenizer {
         return encodeSingle(text, maxLength, Truncation.LONGEST_FIRST, TruncationDirection.RIGHT);
     }
 
+    /** The same, cut from the given end: {@link TruncationDirection#LEFT} keeps the text's last tokens. */
+    public Encoding encodeSingle(String text, int maxLength, TruncationDirection direction) {
+        return encodeSingle(text, maxLength, Truncation.LONGEST_FIRST, direction);
+    }
+
     private Encoding encodeSingle(String text, int maxLength, Truncation strategy, TruncationDirection direction) {
         int specials = requireRoom(maxLength, false);
         int[] ids = encoder.ids(text);
