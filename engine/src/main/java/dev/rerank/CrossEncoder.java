@@ -136,6 +136,7 @@ public final class CrossEncoder implements AutoCloseable {
         }
 
         public CrossEncoder build() {
+            VectorSupport.require();
             Roberta model;
             Tokenizer tok = tokenizer;
             if (dir != null) {

@@ -1,6 +1,7 @@
 package dev.rerank.cli;
 
 import dev.rerank.CrossEncoder;
+import dev.rerank.model.RobertaConfig;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -35,8 +36,14 @@ final class ModelOptions {
         int threads = args.integer("threads", Runtime.getRuntime().availableProcessors(), 1);
         int batchSize = args.integer("batch-size", 32, 1);
         int maxLength = args.integer("max-length", -1, 4);
-        CrossEncoder.Builder b = CrossEncoder.builder(resolve(args, console)).threads(threads).batchSize(batchSize);
+        Path dir = resolve(args, console);
+        CrossEncoder.Builder b = CrossEncoder.builder(dir).threads(threads).batchSize(batchSize);
         if (maxLength > 0) {
+            // Too long is as much a usage error (exit 2) as too short: say so before loading the weights.
+            int limit = RobertaConfig.load(dir.resolve("config.json")).maxSequenceLength();
+            if (maxLength > limit) {
+                throw new UsageException("--max-length must be at most " + limit + " for this model, got " + maxLength);
+            }
             b.maxLength(maxLength);
         }
         return b.build();
