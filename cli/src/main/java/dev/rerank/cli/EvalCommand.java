@@ -50,18 +50,11 @@ final class EvalCommand {
                         + model.config().numLabels() + " labels");
             }
             long start = System.nanoTime();
-            double[] scores = new double[pairs.size()];
-            Progress progress = Progress.start(console.err(), "scoring pairs", pairs.size());
-            int chunk = 128;
-            for (int from = 0; from < pairs.size(); from += chunk) {
-                int to = Math.min(pairs.size(), from + chunk);
-                float[] s = model.predict(pairs.subList(from, to));
-                for (int i = from; i < to; i++) {
-                    scores[i] = s[i - from];
-                }
-                progress.update(to);
+            float[] s = Scoring.scores(model, pairs, console.err());
+            double[] scores = new double[s.length];
+            for (int i = 0; i < s.length; i++) {
+                scores[i] = s[i];
             }
-            progress.finish();
             double seconds = (System.nanoTime() - start) / 1e9;
             double[] g = gold.stream().mapToDouble(Double::doubleValue).toArray();
             console.out().printf(Locale.ROOT, "STS-B %s: %d pairs%n", data.getFileName(), pairs.size());

@@ -2,6 +2,7 @@ package dev.rerank.cli;
 
 import dev.rerank.VectorSupport;
 import dev.rerank.convert.CheckpointException;
+import dev.rerank.hub.HubException;
 import dev.rerank.model.ModelException;
 import dev.rerank.tokenizer.TokenizerException;
 import dev.rerank.weights.WeightsException;

@@ -25,6 +25,10 @@ import java.util.Set;
 
 /** The converter's library API: PyTorch → safetensors, dtype changes, inspection and synthetic models. */
 public final class Converter {
+    /** The files a model's tokenizer may come in. */
+    private static final List<String> TOKENIZER_FILES = List.of(
+            "tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", "special_tokens_map.json");
+
     private Converter() {}
 
     /** One row of {@link #inspect}. */
@@ -112,7 +116,11 @@ public final class Converter {
         }
     }
 
-    /** Rewrites a safetensors file with every float tensor in {@code dtype} (round to nearest even). */
+    /**
+     * Rewrites a safetensors file with every float tensor in {@code dtype} (round to nearest even).
+     * Written into another directory, the model's other small files (config, tokenizer) go along,
+     * so the output loads on its own.
+     */
     public static void convertDtype(Path input, Path output, DType dtype) {
         if (!DTypes.isFloat(dtype)) {
             throw new IllegalArgumentException("target dtype must be F32, F16 or BF16, got " + dtype);
@@ -126,6 +134,11 @@ public final class Converter {
             }
         }
         SafetensorsWriter.write(output, tensors);
+        Path from = input.toAbsolutePath().getParent();
+        Path to = output.toAbsolutePath().getParent();
+        if (!from.normalize().equals(to.normalize())) {
+            copySideFiles(from, to);
+        }
     }
 
     /** The tensors of a safetensors file or a PyTorch checkpoint. */
@@ -148,7 +161,8 @@ public final class Converter {
 
     /**
      * Writes {@code outDir/model.safetensors} with synthetic weights for the model {@code config}
-     * describes (see {@link SyntheticWeights}), plus a copy of the config.
+     * describes (see {@link SyntheticWeights}), plus copies of the config and of the tokenizer
+     * files beside it, so the output loads as a model.
      */
     public static Path synthesize(Path configJson, String salt, Path outDir, DType dtype) {
         RobertaConfig config = RobertaConfig.load(configJson);
@@ -170,6 +184,13 @@ public final class Converter {
             Path configCopy = outDir.resolve("config.json");
             if (!Files.exists(configCopy) || !Files.isSameFile(configJson, configCopy)) {
                 Files.copy(configJson, configCopy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Path from = configJson.toAbsolutePath().getParent();
+            for (String name : TOKENIZER_FILES) {
+                Path f = from.resolve(name);
+                if (Files.isRegularFile(f) && !(Files.exists(outDir.resolve(name)) && Files.isSameFile(f, outDir.resolve(name)))) {
+                    Files.copy(f, outDir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                }
             }
         } catch (IOException e) {
             throw new CheckpointException("cannot copy " + configJson + " to " + outDir + ": " + e.getMessage(), e);
