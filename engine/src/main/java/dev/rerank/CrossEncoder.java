@@ -72,6 +72,15 @@ public final class CrossEncoder implements AutoCloseable {
         return builder(dir).build();
     }
 
+    /**
+     * Loads a local model directory or a Hugging Face hub id ({@code org/name}), downloaded into
+     * and then read from the same cache as Python's huggingface_hub (HF_HOME, HF_HUB_CACHE,
+     * HF_TOKEN, HF_HUB_OFFLINE apply).
+     */
+    public static CrossEncoder load(String idOrPath) {
+        return load(dev.rerank.hub.Hub.resolve(idOrPath));
+    }
+
     public static Builder builder(Path dir) {
         return new Builder(dir);
     }
@@ -127,6 +136,7 @@ public final class CrossEncoder implements AutoCloseable {
         }
 
         public CrossEncoder build() {
+            VectorSupport.require();
             Encoder model;
             Tokenizer tok = tokenizer;
             if (dir != null) {

@@ -2,7 +2,9 @@ package dev.rerank.cli;
 
 import dev.rerank.CrossEncoder;
 import dev.rerank.SentenceEncoder;
+import dev.rerank.embedding.SentenceTransformersDir;
 import dev.rerank.kernels.Parallel;
+import dev.rerank.model.ModelConfig;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -50,6 +52,7 @@ final class ModelOptions {
         int maxLength = args.integer("max-length", -1, 4);
         CrossEncoder.Builder b = CrossEncoder.builder(dir).threads(threads).batchSize(batchSize);
         if (maxLength > 0) {
+            checkMaxLength(maxLength, dir);
             b.maxLength(maxLength);
         }
         return b.build();
@@ -70,12 +73,21 @@ final class ModelOptions {
         int maxLength = args.integer("max-length", -1, 2);
         SentenceEncoder.Builder b = SentenceEncoder.builder(dir).threads(threads).batchSize(batchSize);
         if (maxLength > 0) {
+            checkMaxLength(maxLength, SentenceTransformersDir.read(dir).transformer());
             b.maxLength(maxLength);
         }
         if (args.has("no-normalize")) {
             b.normalize(false);
         }
         return b;
+    }
+
+    /** Too long is as much a usage error (exit 2) as too short: say so before loading the weights. */
+    private static void checkMaxLength(int maxLength, Path modelDir) {
+        int limit = ModelConfig.load(modelDir.resolve("config.json")).maxSequenceLength();
+        if (maxLength > limit) {
+            throw new UsageException("--max-length must be at most " + limit + " for this model, got " + maxLength);
+        }
     }
 
     /** --threads, default all cores, at most Parallel.MAX_THREADS. */

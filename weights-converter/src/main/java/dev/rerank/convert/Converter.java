@@ -28,6 +28,9 @@ import java.util.Set;
 public final class Converter {
     /** A shard index lists each tensor once: megabytes for the largest models; more is not an index. */
     private static final long MAX_INDEX_BYTES = 64L << 20;
+    /** The files a model's tokenizer may come in. */
+    private static final List<String> TOKENIZER_FILES = List.of(
+            "tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", "vocab.txt", "special_tokens_map.json");
 
     private Converter() {}
 
@@ -179,7 +182,11 @@ public final class Converter {
         }
     }
 
-    /** Rewrites a safetensors file with every float tensor in {@code dtype} (round to nearest even). */
+    /**
+     * Rewrites a safetensors file with every float tensor in {@code dtype} (round to nearest even).
+     * Written into another directory, the model's other small files (config, tokenizer) go along,
+     * so the output loads on its own.
+     */
     public static void convertDtype(Path input, Path output, DType dtype) {
         if (!DTypes.isFloat(dtype)) {
             throw new IllegalArgumentException("target dtype must be F32, F16 or BF16, got " + dtype);
@@ -193,6 +200,11 @@ public final class Converter {
             }
         }
         SafetensorsWriter.write(output, tensors);
+        Path from = input.toAbsolutePath().getParent();
+        Path to = output.toAbsolutePath().getParent();
+        if (!from.normalize().equals(to.normalize())) {
+            copySideFiles(from, to);
+        }
     }
 
     /** The tensors of a safetensors file, a PyTorch checkpoint, or an ONNX export (as they are mapped). */
@@ -215,7 +227,8 @@ public final class Converter {
 
     /**
      * Writes {@code outDir/model.safetensors} with synthetic weights for the model {@code config}
-     * describes (see {@link SyntheticWeights}), plus a copy of the config.
+     * describes (see {@link SyntheticWeights}), plus copies of the config and of the tokenizer
+     * files beside it, so the output loads as a model.
      */
     public static Path synthesize(Path configJson, String salt, Path outDir, DType dtype) {
         ModelConfig config = ModelConfig.load(configJson);
@@ -237,6 +250,13 @@ public final class Converter {
             Path configCopy = outDir.resolve("config.json");
             if (!Files.exists(configCopy) || !Files.isSameFile(configJson, configCopy)) {
                 Files.copy(configJson, configCopy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Path from = configJson.toAbsolutePath().getParent();
+            for (String name : TOKENIZER_FILES) {
+                Path f = from.resolve(name);
+                if (Files.isRegularFile(f) && !(Files.exists(outDir.resolve(name)) && Files.isSameFile(f, outDir.resolve(name)))) {
+                    Files.copy(f, outDir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                }
             }
         } catch (IOException e) {
             throw new CheckpointException("cannot copy " + configJson + " to " + outDir + ": " + e.getMessage(), e);

@@ -1,4 +1,4 @@
-package dev.rerank.cli;
+package dev.rerank.hub;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -9,8 +9,14 @@ import java.util.Set;
  * cache filled by transformers is reused: HF_ENDPOINT, HF_HUB_CACHE / HF_HOME, HF_TOKEN, HF_HUB_OFFLINE;
  * plus RERANK_HUB_TIMEOUT, the seconds a stalled transfer may sit idle before it fails (default 60).
  */
-record HubSettings(String endpoint, Path cache, String token, boolean offline, int readTimeoutMillis) {
-    static HubSettings fromEnvironment(Map<String, String> env) {
+public record HubSettings(String endpoint, Path cache, String token, boolean offline, int readTimeoutMillis) {
+    /** The settings of this process's environment. */
+    public static HubSettings fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /** The settings an environment like {@code env} describes. */
+    public static HubSettings fromEnvironment(Map<String, String> env) {
         String endpoint = env.getOrDefault("HF_ENDPOINT", "https://huggingface.co");
         while (endpoint.endsWith("/")) {
             endpoint = endpoint.substring(0, endpoint.length() - 1);
