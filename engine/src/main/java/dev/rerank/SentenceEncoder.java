@@ -64,6 +64,11 @@ public final class SentenceEncoder implements AutoCloseable {
         return builder(dir).build();
     }
 
+    /** Loads a local directory or a Hugging Face hub id (downloaded into the shared cache), with the defaults. */
+    public static SentenceEncoder load(String idOrPath) {
+        return load(dev.rerank.hub.Hub.resolve(idOrPath));
+    }
+
     public static Builder builder(Path dir) {
         return new Builder(dir, null, null, null, null);
     }
@@ -124,6 +129,7 @@ public final class SentenceEncoder implements AutoCloseable {
         }
 
         public SentenceEncoder build() {
+            VectorSupport.require();
             if (dir == null) {
                 Encoder model = Encoder.load(config, weights, false);
                 return finish(model, tokenizer, pooling, -1, false, Map.of(), null);
