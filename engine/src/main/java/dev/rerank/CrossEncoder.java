@@ -95,7 +95,7 @@ public final class CrossEncoder implements AutoCloseable {
         private ModelConfig config;
         private WeightSource weights;
         private Tokenizer tokenizer;
-        private int threads = Runtime.getRuntime().availableProcessors();
+        private int threads = Math.min(Runtime.getRuntime().availableProcessors(), Parallel.MAX_THREADS);
         private int maxLength = -1;
         private int batchSize = 32;
 
@@ -151,14 +151,7 @@ public final class CrossEncoder implements AutoCloseable {
             } else {
                 model = Encoder.load(config, weights, true);
             }
-            if (tok.vocabularySize() > model.config().vocabSize()) {
-                throw new ModelException("the tokenizer has " + tok.vocabularySize() + " tokens but the model's vocabulary "
-                        + model.config().vocabSize() + ": they do not belong together");
-            }
-            int limit = Math.min(model.config().maxSequenceLength(), tok.modelMaxLength());
-            if (maxLength > limit) {
-                throw new IllegalArgumentException("max length " + maxLength + " exceeds the model's limit of " + limit);
-            }
+            int limit = BatchRunner.lengthLimit(model, tok, maxLength);
             if (maxLength >= 0 && maxLength < tok.specialTokens(true)) {
                 throw new IllegalArgumentException("max length must be at least " + tok.specialTokens(true)
                         + " (the pair's special tokens), got " + maxLength);

@@ -152,14 +152,7 @@ public final class SentenceEncoder implements AutoCloseable {
 
         private SentenceEncoder finish(Encoder model, Tokenizer tok, Pooling pool, int maxSeqLength, boolean lower,
                                        Map<String, String> prompts, String defaultPrompt) {
-            if (tok.vocabularySize() > model.config().vocabSize()) {
-                throw new ModelException("the tokenizer has " + tok.vocabularySize() + " tokens but the model's vocabulary "
-                        + model.config().vocabSize() + ": they do not belong together");
-            }
-            int limit = Math.min(model.config().maxSequenceLength(), tok.modelMaxLength());
-            if (maxLength > limit) {
-                throw new IllegalArgumentException("max length " + maxLength + " exceeds the model's limit of " + limit);
-            }
+            int limit = BatchRunner.lengthLimit(model, tok, maxLength);
             int length = maxLength > 0 ? maxLength : maxSeqLength > 0 ? Math.min(maxSeqLength, limit) : limit;
             Pooling p = normalize == null ? pool : pool.withNormalize(normalize);
             return new SentenceEncoder(model, tok, p, threads, batchSize, length, lower, prompts, defaultPrompt);
