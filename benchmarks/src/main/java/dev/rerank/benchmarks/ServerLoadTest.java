@@ -76,7 +76,7 @@ public final class ServerLoadTest {
 
     /** One query and 8 documents per request, from the STS-B test sentences. */
     static List<String> requestBodies() throws IOException {
-        List<dev.rerank.CrossEncoder.Pair> pairs = Race.stsbPairs();
+        List<dev.rerank.CrossEncoder.Pair> pairs = Stsb.pairs();
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i + 8 <= pairs.size(); i += 8) {
             JsonObject body = new JsonObject();
