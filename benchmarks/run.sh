@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs the whole benchmark race and regenerates benchmarks/RESULTS.md from its JSON.
-#   benchmarks/run.sh            everything (about 15-20 minutes on 2 cores)
+# Runs the whole benchmark race (cross-encoders against ONNX Runtime on the distilroberta and
+# ms-marco-MiniLM shapes, all-MiniLM-L6-v2 embeddings against langchain4j) and regenerates
+# benchmarks/RESULTS.md from its JSON.
+#   benchmarks/run.sh            everything (about 25-30 minutes on 2 quiet cores)
 #   benchmarks/run.sh Race       only benchmarks whose name matches
 # Set-up it needs once: Debian's python3-torch (apt-get install -y python3-torch) to export the
-# ONNX model for ONNX Runtime. Nothing here is part of the tests or CI.
+# ONNX models for ONNX Runtime. Nothing here is part of the tests or CI.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/env.sh"
 model="$out/model"
@@ -11,18 +13,27 @@ model="$out/model"
 echo "== building"
 mvn -B -q -DskipTests package -pl benchmarks,cli -am
 
-if [ ! -f "$model/model.onnx" ]; then
-  echo "== writing the synthetic distilroberta-shaped model and its ONNX export to $model"
+# A synthetic cross-encoder and its ONNX export, written once: DIR CONFIG_JSON SALT TOKENIZER_DIR.
+write_model() {
+  local dir="$1" config="$2" salt="$3" tokenizer="$4"
+  [ -f "$dir/model.onnx" ] && return 0
+  echo "== writing the synthetic model (salt $salt) and its ONNX export to $dir"
   if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
     echo "error: the ONNX export needs Debian's python3-torch: apt-get install -y python3-torch" >&2
     exit 1
   fi
-  mkdir -p "$model"
-  cp benchmarks/scripts/distilroberta-config.json "$model/config.json"
-  cp testdata/roberta-base-tokenizer/tokenizer.json testdata/roberta-base-tokenizer/tokenizer_config.json "$model/"
-  ./rerank synth --config "$model/config.json" --salt golden-768 --out "$model" >/dev/null
-  /usr/bin/python3 benchmarks/scripts/export_onnx.py "$model" "$model/model.onnx"
-fi
+  mkdir -p "$dir"
+  cp "$config" "$dir/config.json"
+  cp "$tokenizer/tokenizer.json" "$tokenizer/tokenizer_config.json" "$dir/"
+  ./rerank synth --config "$dir/config.json" --salt "$salt" --out "$dir" >/dev/null
+  /usr/bin/python3 benchmarks/scripts/export_onnx.py "$dir" "$dir/model.onnx"
+}
+write_model "$model" benchmarks/scripts/distilroberta-config.json golden-768 testdata/roberta-base-tokenizer
+# ms-marco-MiniLM-L-6-v2's shape: the config of the golden file the engine's parity test reads.
+mkdir -p "$out"
+python3 -c 'import json, sys; json.dump(json.load(open(sys.argv[1]))["config"], open(sys.argv[2], "w"), indent=2)' \
+  testdata/model-minilm-shape.json "$out/minilm-config.json"
+write_model "$out/model-minilm" "$out/minilm-config.json" golden-minilm testdata/bert-base-uncased-tokenizer
 
 echo "== JMH (fails on the first error, including an engine disagreement)"
 "$java" --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar -foe true \
@@ -30,7 +41,9 @@ echo "== JMH (fails on the first error, including an engine disagreement)"
 
 echo "== resident memory after loading"
 : > "$out/footprint.txt"
-for engine in engine onnxruntime; do
+# The cross-encoders on the distilroberta-shaped model; the embedders on all-MiniLM-L6-v2 (whose
+# directory the embedding race wrote from langchain4j's jar, or Footprint writes now).
+for engine in engine onnxruntime sentence-encoder langchain4j; do
   "$java" --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.rerank.benchmarks.Footprint \
     "$engine" "$model" 2>/dev/null | tee -a "$out/footprint.txt"
 done

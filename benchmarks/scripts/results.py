@@ -7,6 +7,8 @@ import re
 import sys
 
 PAIRS = {"a": 1, "b": 32, "c": 8, "d": 1379}
+SENTENCES = 2758
+EMBEDDERS = ("sentence-encoder", "langchain4j")
 WORKLOADS = {"a": "1 pair × 32 tokens", "b": "32 pairs × 64 tokens", "c": "8 pairs × 256 tokens",
              "d": "1,379 STS-B test pairs, real lengths"}
 
@@ -17,6 +19,9 @@ def main():
     log = open(sys.argv[3]).read()
     lanes = int(re.search(r"vector lanes: (\d+)", log).group(1)) if "vector lanes" in log else 16
     tokens_per_op = int(re.search(r"tokens per operation: (\d+)", log).group(1)) if "tokens per operation" in log else None
+    # The last "cores busy" line per (method, threads): printed after each iteration, the last is a measured one.
+    cores = {(m, int(t)): float(c) for c, m, t in re.findall(r"cores busy: ([\d.]+) in (\w+), (\d+) threads", log)}
+    agreement = {m.group(1): m.group(2) for m in re.finditer(r"agreement on the embedding race \((\d+) threads\): (.*)", log)}
     by = {}
     for r in results:
         name = r["benchmark"].rsplit(".", 2)
@@ -29,8 +34,11 @@ def main():
            f"- machine: {cpu}, {os.cpu_count()} cores",
            f"- JDK: {first.get('vmName', '?')} {first.get('jdkVersion', '?')}",
            f"- date: {datetime.date.today().isoformat()}",
-           "- model: distilroberta-base shape (6 layers, hidden 768, 12 heads, ffn 3072), synthetic weights salt golden-768",
-           "- peer: ONNX Runtime Java (CPU, ORT_ENABLE_ALL, sequential execution, intra-op threads = ours)", ""]
+           "- cross-encoder race: synthetic weights (distilroberta-base shape, salt golden-768; ms-marco-MiniLM-L-6-v2 "
+           "shape, salt golden-minilm) against ONNX Runtime Java on their ONNX export (CPU, ORT_ENABLE_ALL, sequential "
+           "execution, intra-op threads = ours), logits checked to 1e-4 before timing",
+           "- embedding race: the real all-MiniLM-L6-v2 against langchain4j's AllMiniLmL6V2EmbeddingModel (same jar), "
+           "embeddings checked to max |component difference| 1e-4 before timing", ""]
 
     def score(cls, method, **params):
         r = by.get((cls, method, tuple(sorted((k, str(v)) for k, v in params.items()))))
@@ -40,7 +48,7 @@ def main():
         error = float(m["scoreError"]) if str(m["scoreError"]) != "NaN" else float("nan")
         return float(m["score"]), error
 
-    out += ["## The race", "",
+    out += ["## The race (distilroberta-base shape: 6 layers, hidden 768, 12 heads, ffn 3072)", "",
             "| workload | threads | engine ms | ONNX Runtime ms | engine pairs/s | ORT pairs/s | throughput engine/ORT |",
             "|---|---|---|---|---|---|---|"]
     for w in "abcd":
@@ -59,6 +67,43 @@ def main():
                     out.append(f"| d, ORT batches sorted by length | {t} | {e:.1f} ± {ee:.1f} | {s:.1f} ± {se:.1f} | "
                                f"{PAIRS[w] * 1000 / e:.1f} | {PAIRS[w] * 1000 / s:.1f} | {s / e:.2f}× |")
     out.append("")
+
+    rows = []
+    for w in "bc":
+        for t in (1, 2):
+            e, ee = score("RaceMiniLmBenchmark", "engine", threads=t, workload=w)
+            o, oe = score("RaceMiniLmBenchmark", "onnxRuntime", threads=t, workload=w)
+            if e is not None and o is not None:
+                rows.append(f"| {w}: {WORKLOADS[w]} | {t} | {e:.1f} ± {ee:.1f} | {o:.1f} ± {oe:.1f} | "
+                            f"{PAIRS[w] * 1000 / e:.1f} | {PAIRS[w] * 1000 / o:.1f} | {o / e:.2f}× |")
+    if rows:
+        out += ["## The race on ms-marco-MiniLM-L-6-v2's shape (BERT: 6 layers, hidden 384, 12 heads, ffn 1536; "
+                "WordPiece tokens with type ids)", "",
+                "| workload | threads | engine ms | ONNX Runtime ms | engine pairs/s | ORT pairs/s | throughput engine/ORT |",
+                "|---|---|---|---|---|---|---|"] + rows + [""]
+
+    rows = []
+    for t in (1, 2):
+        e, ee = score("EmbeddingRaceBenchmark", "engine", threads=t)
+        l, le = score("EmbeddingRaceBenchmark", "langchain4j", threads=t)
+        if e is None or l is None:
+            continue
+        busy = lambda m: f"{cores[(m, t)]:.2f}" if (m, t) in cores else "?"
+        rows.append(f"| {t} | {e:.0f} ± {ee:.0f} | {l:.0f} ± {le:.0f} | {SENTENCES * 1000 / e:.0f} | "
+                    f"{SENTENCES * 1000 / l:.0f} | **{l / e:.2f}×** | {busy('engine')} | {busy('langchain4j')} |")
+    if rows:
+        out += ["## Embeddings: all-MiniLM-L6-v2 (real weights), all 2,758 STS-B test sentences per operation", "",
+                "This engine's `SentenceEncoder` (length-sorted padding-free batches of 32) against langchain4j's "
+                "`AllMiniLmL6V2EmbeddingModel` (its ONNX Runtime session and DJL tokenizer, one ONNX run per sentence). "
+                "Threads: ours = worker threads; langchain4j's = the size of the fixed thread pool given to its "
+                "constructor (its only knob), while its ONNX Runtime session keeps default options (intra-op threads = "
+                "physical cores). Cores busy = process CPU time / wall time in the last measured iteration.", "",
+                "| threads | engine ms | langchain4j ms | engine sentences/s | langchain4j sentences/s | "
+                "throughput engine/langchain4j | engine cores busy | langchain4j cores busy |",
+                "|---|---|---|---|---|---|---|---|"] + rows + [""]
+        for t, line in sorted(agreement.items()):
+            out.append(f"- agreement before timing, {t} threads: {line}")
+        out.append("")
 
     peak = None
     p, _ = score("PeakFlopsBenchmark", "fmaPeak")
@@ -103,11 +148,19 @@ def main():
         out += ["## HTTP server load test (`rerank serve`, POST /rerank, 8 documents per request, loopback)", "",
                 open(sys.argv[4]).read().strip(), ""]
 
-    if footprint:
-        out += ["## Resident memory after loading the model", "",
-                "| engine | RSS MB | weight file MB | growth while loading MB |", "|---|---|---|---|"]
-        for f in footprint:
-            out.append(f"| {f[0]} | {f[1]} | {f[2]} | {f[3]} |")
+    cross = [f for f in footprint if f[0] not in EMBEDDERS]
+    embed = [f for f in footprint if f[0] in EMBEDDERS]
+    if cross:
+        out += ["## Resident memory after loading the model (distilroberta shape)", "",
+                "| engine | RSS MB | weight file MB | growth while loading MB | live Java heap MB |", "|---|---|---|---|---|"]
+        for f in cross:
+            out.append(f"| {f[0]} | {f[1]} | {f[2]} | {f[3]} | {f[4] if len(f) > 4 else '?'} |")
+        out.append("")
+    if embed:
+        out += ["## Resident memory of the embedders (all-MiniLM-L6-v2, after loading and embedding one sentence)", "",
+                "| embedder | RSS MB | weight file MB | growth while loading MB | live Java heap MB |", "|---|---|---|---|---|"]
+        for f in embed:
+            out.append(f"| {f[0]} | {f[1]} | {f[2]} | {f[3]} | {f[4] if len(f) > 4 else '?'} |")
         out.append("")
     print("\n".join(out))
 

@@ -6,13 +6,10 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -29,17 +26,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 1, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx6g"})
 public class RaceStsbBenchmark extends RaceBenchmarkBase {
-    @Param({"1", "2"})
-    public int threads;
-
-    @Setup(Level.Trial)
-    public void setUp() throws OrtException, IOException {
-        race = new Race("d", threads);
+    @Override
+    protected Race newRace(int threads) throws OrtException, IOException {
+        return new Race(SyntheticModel.DISTILROBERTA, "d", threads);
     }
 
     /** The same ONNX Runtime batches, but sorted by length first: less padding. */
     @Benchmark
     public float[][] onnxRuntimeSorted() throws OrtException {
-        return race.ort.logits(race.ids, 32, true);
+        return race.ort.logits(race.inputs, 32, true);
     }
 }

@@ -112,7 +112,7 @@ public final class ServerLoadTest {
 
     /** One query and {@code documents} documents per request, from the STS-B test sentences. */
     static List<String> requestBodies(int documents) throws IOException {
-        List<dev.rerank.CrossEncoder.Pair> pairs = Race.stsbPairs();
+        List<dev.rerank.CrossEncoder.Pair> pairs = Stsb.pairs();
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i + documents <= pairs.size(); i += documents) {
             JsonObject body = new JsonObject();

@@ -3,9 +3,7 @@ package dev.rerank.benchmarks;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.rerank.tokenizer.Tokenizer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +38,7 @@ public class TokenizerBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        sentences = stsbSentences();
+        sentences = Stsb.sentences();
         Path json = SyntheticModel.testdata().resolve("roberta-base-tokenizer/tokenizer.json");
         ours = Tokenizer.load(json);
         rust = HuggingFaceTokenizer.newInstance(json, Map.of("addSpecialTokens", "false"));
@@ -54,18 +52,6 @@ public class TokenizerBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         rust.close();
-    }
-
-    static List<String> stsbSentences() throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(SyntheticModel.testdata().resolve("stsb/sts-test.csv"))) {
-            String[] f = line.split("\t", -1);
-            if (f.length >= 7) {
-                out.add(f[5]);
-                out.add(f[6]);
-            }
-        }
-        return out;
     }
 
     @Benchmark

@@ -12,10 +12,13 @@ public final class Workloads {
 
     private Workloads() {}
 
-    /** {@code count} pairs, each exactly {@code tokens} tokens long once framed as {@code <s> a </s></s> b </s>}. */
+    /**
+     * {@code count} pairs, each exactly {@code tokens} tokens long once framed by the tokenizer's
+     * special tokens ({@code <s> a </s></s> b </s>} for RoBERTa, {@code [CLS] a [SEP] b [SEP]} for BERT).
+     */
     public static List<Pair> pairs(Tokenizer tokenizer, int count, int tokens) {
         List<Pair> pairs = new ArrayList<>();
-        int body = tokens - 4;
+        int body = tokens - tokenizer.specialTokens(true);
         for (int p = 0; p < count; p++) {
             String a = words(tokenizer, body / 2, p);
             String b = words(tokenizer, body - body / 2, p + 7);
@@ -28,7 +31,7 @@ public final class Workloads {
         return pairs;
     }
 
-    /** A text of exactly n tokens, built word by word (" a" is one token, so n is always reached). */
+    /** A text of exactly n tokens, built word by word ("a" is one token in both vocabularies, so n is always reached). */
     private static String words(Tokenizer tokenizer, int n, int seed) {
         String text = "";
         for (int i = 0; tokenizer.encode(text).length() < n; i++) {
