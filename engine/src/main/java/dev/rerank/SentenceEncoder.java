@@ -8,6 +8,7 @@ import dev.rerank.model.ModelException;
 import dev.rerank.model.RowSelection;
 import dev.rerank.tokenizer.Encoding;
 import dev.rerank.tokenizer.Tokenizer;
+import dev.rerank.weights.DType;
 import dev.rerank.weights.ModelWeights;
 import dev.rerank.weights.WeightSource;
 import java.nio.file.Files;
@@ -79,6 +80,7 @@ public final class SentenceEncoder implements AutoCloseable {
         private final Pooling pooling;
         private int threads = Runtime.getRuntime().availableProcessors();
         private int batchSize = 32;
+        private DType weightsDtype;
         private int maxLength = -1;
         private Boolean normalize;
 
@@ -88,6 +90,15 @@ public final class SentenceEncoder implements AutoCloseable {
             this.weights = weights;
             this.tokenizer = tokenizer;
             this.pooling = pooling;
+        }
+
+        /** As {@link CrossEncoder.Builder#weightsDtype}: the precision weights are kept in (default: as stored). */
+        public Builder weightsDtype(DType dtype) {
+            if (dtype != DType.F32 && dtype != DType.BF16) {
+                throw new IllegalArgumentException("weights can be kept as F32 or BF16, not " + dtype);
+            }
+            this.weightsDtype = dtype;
+            return this;
         }
 
         /** Worker threads for one call (default: available processors). */
@@ -125,7 +136,7 @@ public final class SentenceEncoder implements AutoCloseable {
 
         public SentenceEncoder build() {
             if (dir == null) {
-                Encoder model = Encoder.load(config, weights, false);
+                Encoder model = Encoder.load(config, weights, false, weightsDtype);
                 return finish(model, tokenizer, pooling, -1, false, Map.of(), null);
             }
             if (!Files.isDirectory(dir)) {
@@ -139,7 +150,7 @@ public final class SentenceEncoder implements AutoCloseable {
             Tokenizer tok = Tokenizer.load(st.transformer());
             Encoder model;
             try (WeightSource w = ModelWeights.open(st.transformer())) {
-                model = Encoder.load(cfg, w, false);
+                model = Encoder.load(cfg, w, false, weightsDtype);
             }
             return finish(model, tok, st.pooling(), st.maxSeqLength(), st.doLowerCase(), st.prompts(), st.defaultPrompt());
         }
