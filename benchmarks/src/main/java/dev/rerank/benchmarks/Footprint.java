@@ -1,13 +1,16 @@
 package dev.rerank.benchmarks;
 
 import dev.rerank.CrossEncoder;
+import dev.rerank.weights.DType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Resident memory of one engine after loading the model, in a fresh JVM:
- * {@code Footprint engine|onnxruntime MODEL_DIR}. Prints one line: {@code engine rss_mb weights_mb}.
+ * {@code Footprint engine|onnxruntime MODEL_DIR [f32|bf16]} (the last: the engine's weights dtype;
+ * default as stored). Prints one line: {@code engine rss_mb weights_mb rss_growth_mb}.
  */
 public final class Footprint {
     private Footprint() {}
@@ -19,7 +22,11 @@ public final class Footprint {
         AutoCloseable loaded;
         long weightBytes;
         if (which.equals("engine")) {
-            loaded = CrossEncoder.builder(dir).threads(2).build();
+            CrossEncoder.Builder b = CrossEncoder.builder(dir).threads(2);
+            if (args.length > 2) {
+                b.weightsDtype(DType.valueOf(args[2].toUpperCase(Locale.ROOT)));
+            }
+            loaded = b.build();
             weightBytes = Files.size(dir.resolve("model.safetensors"));
         } else {
             loaded = new OnnxRuntimeEngine(dir.resolve("model.onnx"), 2);

@@ -18,8 +18,8 @@ final class ModelOptions {
               --max-length N   truncate pairs to N tokens, longest text first (default: the model's)
               --batch-size N   pairs per forward pass (default 32)
               --threads N      worker threads (default: all cores)
-              --dtype D        keep weights as f32 or bf16 (rounded at load: half the memory, logits
-                               within 2e-2 of f32); default: as stored, 16-bit files stay 16-bit
+              --dtype D        keep weights as f32, or bf16: rounded at load, half the memory, scores
+                               move slightly (see README); default: as stored (16-bit stays 16-bit)
             """.formatted(ModelResolver.DEFAULT_MODEL);
 
     private ModelOptions() {}

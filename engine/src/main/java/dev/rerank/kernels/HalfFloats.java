@@ -20,10 +20,6 @@ public final class HalfFloats {
     /** L 16-bit lanes: half the width of a float vector, widened lane for lane. */
     private static final VectorSpecies<Short> HALVES = VectorSpecies.of(short.class, VectorShape.forBitSize(L * Short.SIZE));
     private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, S.vectorShape());
-    /** F16's exponent bias is 15, float32's 127: a normal F16's exponent field moves up by 112. */
-    private static final int REBIAS = 112 << 23;
-    private static final int F16_MIN_NORMAL = 0x0400;
-    private static final int F16_INFINITY = 0x7c00;
 
     private HalfFloats() {}
 
@@ -47,49 +43,34 @@ public final class HalfFloats {
     }
 
     /**
-     * dst[to + i] = toFloat(format, src[from + i]) for i &lt; n, a vector of L values at a time:
-     * load L shorts, sign-extend them to ints, move the bits into float32 position.
+     * dst[to + i] = toFloat(format, src[from + i]) for i &lt; n. BF16: load L shorts, sign-extend to
+     * ints, shift into the top half — three instructions per vector. F16: a plain loop over
+     * Float.float16ToFloat, which C2 compiles to the CPU's own conversion (vcvtph2ps, 8 or 16 values
+     * an instruction); written out with the Vector API instead — integer shifts for the fields plus
+     * blends for subnormals, infinities and NaN — it measured 3.8 times slower per panel.
      */
     public static void widen(DType format, short[] src, int from, float[] dst, int to, int n) {
-        int end = n - n % L;
-        int i = 0;
         switch (format) {
             case BF16 -> {
+                int end = n - n % L;
+                int i = 0;
                 for (; i < end; i += L) {
                     ints(src, from + i).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, to + i);
                 }
+                for (; i < n; i++) {
+                    dst[to + i] = Float.intBitsToFloat(src[from + i] << 16);
+                }
             }
             case F16 -> {
-                for (; i < end; i += L) {
-                    f16(ints(src, from + i)).intoArray(dst, to + i);
+                for (int i = 0; i < n; i++) {
+                    dst[to + i] = Float.float16ToFloat(src[from + i]);
                 }
             }
             default -> throw new IllegalArgumentException(format + " is not a 16-bit float format");
-        }
-        for (; i < n; i++) {
-            dst[to + i] = toFloat(format, src[from + i]);
         }
     }
 
     private static IntVector ints(short[] src, int at) {
         return (IntVector) ShortVector.fromArray(HALVES, src, at).convertShape(VectorOperators.S2I, INTS, 0);
-    }
-
-    /**
-     * IEEE half → float for sign-extended 16-bit patterns h, exact for every input:
-     * normal numbers by moving the exponent and mantissa fields into float position and re-biasing
-     * the exponent; subnormals (m · 2^-24) by converting m to float and scaling — only normal floats
-     * are involved, since a denormal operand costs a microcode assist on many x86 cores; infinities
-     * and NaNs by setting the whole float exponent field (NaN payloads kept, as Float.float16ToFloat
-     * specifies). The sign is bit 15, which sign extension copied to bit 31.
-     */
-    private static FloatVector f16(IntVector h) {
-        IntVector magnitude = h.and(0x7fff);
-        IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
-        IntVector subnormal = ((FloatVector) magnitude.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts();
-        IntVector bits = shifted.add(REBIAS)
-                .blend(subnormal, magnitude.lt(F16_MIN_NORMAL))
-                .blend(shifted.or(0x7f800000), magnitude.compare(VectorOperators.GE, F16_INFINITY));
-        return bits.or(h.and(0x80000000)).reinterpretAsFloats();
     }
 }
