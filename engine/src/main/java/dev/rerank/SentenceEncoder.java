@@ -10,6 +10,7 @@ import dev.rerank.model.RowSelection;
 import dev.rerank.tokenizer.Encoding;
 import dev.rerank.tokenizer.Tokenizer;
 import dev.rerank.tokenizer.TruncationDirection;
+import dev.rerank.weights.DType;
 import dev.rerank.weights.ModelWeights;
 import dev.rerank.weights.WeightSource;
 import java.nio.file.Files;
@@ -86,6 +87,7 @@ public final class SentenceEncoder implements AutoCloseable {
         private final Pooling pooling;
         private int threads = Math.min(Runtime.getRuntime().availableProcessors(), Parallel.MAX_THREADS);
         private int batchSize = 32;
+        private DType weightsDtype;
         private int maxLength = -1;
         private Boolean normalize;
 
@@ -95,6 +97,15 @@ public final class SentenceEncoder implements AutoCloseable {
             this.weights = weights;
             this.tokenizer = tokenizer;
             this.pooling = pooling;
+        }
+
+        /** As {@link CrossEncoder.Builder#weightsDtype}: the precision weights are kept in (default: as stored). */
+        public Builder weightsDtype(DType dtype) {
+            if (dtype != DType.F32 && dtype != DType.BF16) {
+                throw new IllegalArgumentException("weights can be kept as F32 or BF16, not " + dtype);
+            }
+            this.weightsDtype = dtype;
+            return this;
         }
 
         /** Worker threads for one call (default: available processors). */
@@ -131,7 +142,7 @@ public final class SentenceEncoder implements AutoCloseable {
         public SentenceEncoder build() {
             VectorSupport.require();
             if (dir == null) {
-                Encoder model = Encoder.load(config, weights, false);
+                Encoder model = Encoder.load(config, weights, false, weightsDtype);
                 return finish(model, tokenizer, pooling, -1, false, Map.of(), null);
             }
             if (!Files.isDirectory(dir)) {
@@ -145,7 +156,7 @@ public final class SentenceEncoder implements AutoCloseable {
             Tokenizer tok = Tokenizer.load(st.transformer());
             Encoder model;
             try (WeightSource w = ModelWeights.open(st.transformer())) {
-                model = Encoder.load(cfg, w, false);
+                model = Encoder.load(cfg, w, false, weightsDtype);
             }
             return finish(model, tok, st.pooling(), st.maxSeqLength(), st.doLowerCase(), st.prompts(), st.defaultPrompt());
         }

@@ -3,17 +3,20 @@ package dev.rerank.benchmarks;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.rerank.CrossEncoder;
 import dev.rerank.SentenceEncoder;
+import dev.rerank.weights.DType;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Resident memory of one engine after loading its model, in a fresh JVM. Prints one line:
  * {@code engine rss_mb weights_mb growth_mb live_heap_mb}, the last the Java heap in use after
  * the collections (live objects: this engine's weights are there; ONNX Runtime's are native).
  * <ul>
- *   <li>{@code Footprint engine|onnxruntime MODEL_DIR}: the cross-encoder race's model, after loading.
+ *   <li>{@code Footprint engine|onnxruntime MODEL_DIR [f32|bf16]}: the cross-encoder race's model, after
+ *       loading (the last: the engine's weights dtype; default as stored).
  *   <li>{@code Footprint sentence-encoder|langchain4j}: all-MiniLM-L6-v2 (see {@link EmbeddingRace}),
  *       after loading and embedding one sentence — langchain4j loads its model in a static
  *       initializer and both sides set up their buffers on first use, so this is where both are ready.
@@ -30,7 +33,11 @@ public final class Footprint {
         switch (which) {
             case "engine" -> {
                 Path dir = Path.of(args[1]);
-                loaded = CrossEncoder.builder(dir).threads(2).build();
+                CrossEncoder.Builder b = CrossEncoder.builder(dir).threads(2);
+                if (args.length > 2) {
+                    b.weightsDtype(DType.valueOf(args[2].toUpperCase(Locale.ROOT)));
+                }
+                loaded = b.build();
                 weightBytes = Files.size(dir.resolve("model.safetensors"));
             }
             case "onnxruntime" -> {

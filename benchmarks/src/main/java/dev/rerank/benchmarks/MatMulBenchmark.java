@@ -1,8 +1,10 @@
 package dev.rerank.benchmarks;
 
+import dev.rerank.kernels.HalfFloats;
 import dev.rerank.kernels.MatMul;
 import dev.rerank.kernels.PackedMatrix;
 import dev.rerank.kernels.Parallel;
+import dev.rerank.weights.DType;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,7 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The matmul kernel at the model's shapes, one thread. GFLOP/s = 2·rows·in·out / time; the JSON
- * report carries the time, and the results script turns it into GFLOP/s.
+ * report carries the time, and the results script turns it into GFLOP/s. {@code format} is how the
+ * weights are held: F32, or F16 / BF16 kept 16-bit and widened in the kernel (run with
+ * {@code -p format=F32,F16,BF16} to compare; the default runs float32 only).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,6 +44,9 @@ public class MatMulBenchmark {
 
     @Param({"1"})
     public int threads;
+
+    @Param({"F32"})
+    public String format;
 
     private float[] a;
     private float[] c;
@@ -61,7 +68,14 @@ public class MatMulBenchmark {
         for (int i = 0; i < weights.length; i++) {
             weights[i] = (float) r.nextDouble(-0.1, 0.1);
         }
-        w = PackedMatrix.pack(weights, out, in, new float[out]);
+        DType dtype = DType.valueOf(format);
+        w = dtype == DType.F32 ? PackedMatrix.pack(weights, out, in, new float[out])
+                : PackedMatrix.pack(dtype, out, in, (row, dst) -> {
+                    for (int k = 0; k < in; k++) {
+                        float v = weights[row * in + k];
+                        dst[k] = dtype == DType.F16 ? Float.floatToFloat16(v) : HalfFloats.toBfloat16(v);
+                    }
+                }, new float[out]);
         c = new float[rows * out];
         scratch = new float[MatMul.scratchSize(rows, in)];
         parallel = new Parallel(threads);

@@ -5,20 +5,24 @@ import dev.rerank.SentenceEncoder;
 import dev.rerank.embedding.SentenceTransformersDir;
 import dev.rerank.kernels.Parallel;
 import dev.rerank.model.ModelConfig;
+import dev.rerank.weights.DType;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** The options every model command shares, and loading the model they describe. */
 final class ModelOptions {
-    static final Set<String> VALUED = Set.of("model", "revision", "max-length", "batch-size", "threads");
+    static final Set<String> VALUED = Set.of("model", "revision", "max-length", "batch-size", "threads", "dtype");
     static final String HELP = """
               --model M        local directory or hub id (default %s)
               --revision R     hub revision (default main)
               --max-length N   truncate pairs to N tokens, longest text first (default: the model's)
               --batch-size N   pairs per forward pass (default 32)
               --threads N      worker threads (default: all cores; at most %d)
+              --dtype D        keep weights as f32, or bf16: rounded at load, half the memory, scores
+                               move slightly (see README); default: as stored (16-bit stays 16-bit)
             """.formatted(ModelResolver.DEFAULT_MODEL, Parallel.MAX_THREADS);
 
     private ModelOptions() {}
@@ -39,11 +43,24 @@ final class ModelOptions {
         return load(args, resolve(args, console));
     }
 
-    /** Checks the numeric options before anything slow (a download) happens. */
+    /** Checks the numeric options and --dtype before anything slow (a download) happens. */
     static void checkNumbers(Args args) {
         threads(args);
         args.integer("batch-size", 32, 1);
         args.integer("max-length", -1, 2);
+        weightsDtype(args);
+    }
+
+    /** --dtype: null (as stored), F32 or BF16. */
+    static DType weightsDtype(Args args) {
+        if (!args.has("dtype")) {
+            return null;
+        }
+        return switch (args.get("dtype", "").toLowerCase(Locale.ROOT)) {
+            case "f32", "float32" -> DType.F32;
+            case "bf16", "bfloat16" -> DType.BF16;
+            default -> throw new UsageException("--dtype must be f32 or bf16, got '" + args.get("dtype", "") + "'");
+        };
     }
 
     static CrossEncoder load(Args args, Path dir) {
@@ -51,6 +68,10 @@ final class ModelOptions {
         int batchSize = args.integer("batch-size", 32, 1);
         int maxLength = args.integer("max-length", -1, 4);
         CrossEncoder.Builder b = CrossEncoder.builder(dir).threads(threads).batchSize(batchSize);
+        DType dtype = weightsDtype(args);
+        if (dtype != null) {
+            b.weightsDtype(dtype);
+        }
         if (maxLength > 0) {
             checkMaxLength(maxLength, dir);
             b.maxLength(maxLength);
@@ -72,6 +93,10 @@ final class ModelOptions {
         int batchSize = args.integer("batch-size", 32, 1);
         int maxLength = args.integer("max-length", -1, 2);
         SentenceEncoder.Builder b = SentenceEncoder.builder(dir).threads(threads).batchSize(batchSize);
+        DType dtype = weightsDtype(args);
+        if (dtype != null) {
+            b.weightsDtype(dtype);
+        }
         if (maxLength > 0) {
             checkMaxLength(maxLength, SentenceTransformersDir.read(dir).transformer());
             b.maxLength(maxLength);

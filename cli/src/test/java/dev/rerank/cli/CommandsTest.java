@@ -139,6 +139,23 @@ class CommandsTest {
         }
     }
 
+    @Test
+    void dtypeKeepsWeightsAsF32OrBf16() {
+        CliRunner.Result stored = cli.run("predict", "--model", tiny, "A man eats.", "A man is eating.");
+        CliRunner.Result f32 = cli.run("predict", "--model", tiny, "--dtype", "f32", "A man eats.", "A man is eating.");
+        CliRunner.Result bf16 = cli.run("predict", "--model", tiny, "--dtype", "BF16", "A man eats.", "A man is eating.");
+        assertOk(stored);
+        assertOk(f32);
+        assertOk(bf16);
+        assertEquals(stored.out(), f32.out(), "an F32 model read as F32 is unchanged");
+        double want = Double.parseDouble(stored.out().trim());
+        double got = Double.parseDouble(bf16.out().trim());
+        assertTrue(got != want && Math.abs(got - want) < 2e-2, "bf16 score " + got + " vs " + want);
+        CliRunner.Result r = cli.run("predict", "--model", tiny, "--dtype", "f16", "a", "b");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: --dtype must be f32 or bf16, got 'f16'"), r.err());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"predict", "rank", "tokenize", "eval", "info", "download", "convert", "inspect", "synth"})
     void everyCommandHasHelp(String command) {

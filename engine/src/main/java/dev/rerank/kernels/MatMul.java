@@ -24,6 +24,13 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulated in the same order (bias, then k = 0, 1, ...) whichever tile or thread computes it,
  * so results do not depend on batch composition or thread count. Threads split the panels, so each
  * reads only its share of W.
+ *
+ * <p>16-bit weights (F16, BF16) are widened one panel at a time into a per-thread float buffer,
+ * which every tile then reads as it would a float32 panel: the stream from memory is half as many
+ * bytes, the widening is paid once per panel rather than once per tile (its shifts and blends would
+ * otherwise compete with the FMAs for the same ports), and the widened panel is what the float32
+ * kernel would have read from L2 anyway. Widening is exact, so results are bit for bit those of
+ * float32 weights holding the same values.
  */
 public final class MatMul {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -32,6 +39,7 @@ public final class MatMul {
     public static final int PANEL = 3 * L;
     /** Rows per register tile. */
     private static final int ROWS = ActivationTiles.ROWS;
+    private static final ThreadLocal<float[]> WIDENED = ThreadLocal.withInitial(() -> new float[0]);
 
     private MatMul() {}
 
@@ -71,19 +79,37 @@ public final class MatMul {
         int full = rows / ROWS;
         int partialRows = rows - full * ROWS;
         float[] partial = partialRows == 0 ? null : new float[ROWS * PANEL];
+        int panelSize = PANEL * w.in;
+        float[] widened = w.data != null ? null : widenedPanel(panelSize);
         for (int p = from; p < to; p++) {
             int col = p * PANEL;
-            int panel = p * PANEL * w.in;
+            float[] weights = w.data;
+            int panel = p * panelSize;
+            if (widened != null) {
+                HalfFloats.widen(w.format, w.halves, panel, widened, 0, panelSize);
+                weights = widened;
+                panel = 0;
+            }
             for (int t = 0; t < full; t++) {
-                tile(packed, t * ROWS * w.in, w.data, panel, w.bias, col, c, t * ROWS * stride + col, stride, w.in);
+                tile(packed, t * ROWS * w.in, weights, panel, w.bias, col, c, t * ROWS * stride + col, stride, w.in);
             }
             if (partial != null) {
-                tile(packed, full * ROWS * w.in, w.data, panel, w.bias, col, partial, 0, PANEL, w.in);
+                tile(packed, full * ROWS * w.in, weights, panel, w.bias, col, partial, 0, PANEL, w.in);
                 for (int i = 0; i < partialRows; i++) {
                     System.arraycopy(partial, i * PANEL, c, (full * ROWS + i) * stride + col, PANEL);
                 }
             }
         }
+    }
+
+    /** This thread's buffer for one widened panel, kept from call to call (a fresh one would cost its zeroing). */
+    private static float[] widenedPanel(int size) {
+        float[] b = WIDENED.get();
+        if (b.length < size) {
+            b = new float[size];
+            WIDENED.set(b);
+        }
+        return b;
     }
 
     /**

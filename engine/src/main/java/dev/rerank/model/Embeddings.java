@@ -5,9 +5,9 @@ package dev.rerank.model;
  * token enters the first layer with.
  */
 final class Embeddings {
-    private final float[] words;
-    private final float[] positions;
-    private final float[] tokenTypes;
+    private final EmbeddingTable words;
+    private final EmbeddingTable positions;
+    private final EmbeddingTable tokenTypes;
     private final Norm norm;
     private final int hidden;
     private final int vocab;
@@ -15,7 +15,7 @@ final class Embeddings {
     private final int firstPosition;
     private final int maxLength;
 
-    Embeddings(ModelConfig config, float[] words, float[] positions, float[] tokenTypes, Norm norm) {
+    Embeddings(ModelConfig config, EmbeddingTable words, EmbeddingTable positions, EmbeddingTable tokenTypes, Norm norm) {
         this.words = words;
         this.positions = positions;
         this.tokenTypes = tokenTypes;
@@ -29,6 +29,8 @@ final class Embeddings {
 
     /** out[token] = LayerNorm(word[id] + type[typeId] + position[firstPosition + t]) for every token. */
     void forward(TokenBatch batch, float[] out) {
+        float[] type = new float[hidden];
+        float[] position = new float[hidden];
         for (int s = 0; s < batch.sequences(); s++) {
             int n = batch.length(s);
             if (n > maxLength) {
@@ -38,20 +40,20 @@ final class Embeddings {
             for (int t = 0; t < n; t++) {
                 int row = batch.start(s) + t;
                 int id = batch.ids()[row];
-                int type = batch.typeIds()[row];
+                int typeId = batch.typeIds()[row];
                 if (id < 0 || id >= vocab) {
                     throw new ModelException("token id " + id + " is outside the vocabulary of " + vocab);
                 }
-                if (type < 0 || type >= types) {
-                    throw new ModelException("token type " + type + " is outside the model's " + types + " token types");
+                if (typeId < 0 || typeId >= types) {
+                    throw new ModelException("token type " + typeId + " is outside the model's " + types + " token types");
                 }
-                int w = id * hidden;
-                int y = type * hidden;
-                int p = (firstPosition + t) * hidden;
                 int o = row * hidden;
+                words.row(id, out, o);
+                tokenTypes.row(typeId, type, 0);
+                positions.row(firstPosition + t, position, 0);
                 for (int i = 0; i < hidden; i++) {
                     // transformers adds in this order: (word + token type) + position.
-                    out[o + i] = (words[w + i] + tokenTypes[y + i]) + positions[p + i];
+                    out[o + i] = (out[o + i] + type[i]) + position[i];
                 }
             }
         }

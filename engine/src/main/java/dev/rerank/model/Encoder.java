@@ -1,6 +1,7 @@
 package dev.rerank.model;
 
 import dev.rerank.kernels.Parallel;
+import dev.rerank.weights.DType;
 import dev.rerank.weights.WeightSource;
 
 /**
@@ -22,12 +23,15 @@ public final class Encoder {
     private final Embeddings embeddings;
     private final EncoderLayer[] layers;
     private final ClassificationHead head; // null for an encoder loaded without its head
+    private final long weightBytes;
 
-    private Encoder(ModelConfig config, Embeddings embeddings, EncoderLayer[] layers, ClassificationHead head) {
+    private Encoder(ModelConfig config, Embeddings embeddings, EncoderLayer[] layers, ClassificationHead head,
+                    long weightBytes) {
         this.config = config;
         this.embeddings = embeddings;
         this.layers = layers;
         this.head = head;
+        this.weightBytes = weightBytes;
     }
 
     public ModelConfig config() {
@@ -38,22 +42,37 @@ public final class Encoder {
         return head != null;
     }
 
+    /** Bytes the loaded weights take in memory (2 per 16-bit weight, 4 per float32 one; panel padding not counted). */
+    public long weightBytes() {
+        return weightBytes;
+    }
+
     /**
      * Builds the model from named tensors, checking every tensor the config implies against the
      * parameter table. With {@code withHead}, the classification head is loaded too (the config must
      * name a *ForSequenceClassification model).
      */
     public static Encoder load(ModelConfig config, WeightSource weights, boolean withHead) {
+        return load(config, weights, withHead, null);
+    }
+
+    /**
+     * As {@link #load(ModelConfig, WeightSource, boolean)}, with the precision the weight matrices
+     * and embedding tables are kept in: null keeps each as stored (F16 and BF16 stay 16-bit), F32
+     * widens 16-bit ones at load, BF16 rounds float32 ones to bfloat16 (F16 ones stay F16).
+     * Activations and accumulation are float32 in every case.
+     */
+    public static Encoder load(ModelConfig config, WeightSource weights, boolean withHead, DType weightsDtype) {
         if (withHead) {
             config.requireClassifier(weights.description());
         }
         ParameterTable names = ParameterTable.forWeights(config, weights, withHead);
-        WeightLoader in = new WeightLoader(names, weights);
+        WeightLoader in = new WeightLoader(names, weights, weightsDtype);
         float eps = (float) config.layerNormEps();
         Embeddings embeddings = new Embeddings(config,
-                in.vector(names.embeddings("word_embeddings.weight")),
-                in.vector(names.embeddings("position_embeddings.weight")),
-                in.vector(names.embeddings("token_type_embeddings.weight")),
+                in.table(names.embeddings("word_embeddings.weight")),
+                in.table(names.embeddings("position_embeddings.weight")),
+                in.table(names.embeddings("token_type_embeddings.weight")),
                 norm(in, names.embeddings("LayerNorm"), eps));
         EncoderLayer[] layers = new EncoderLayer[config.numLayers()];
         for (int i = 0; i < layers.length; i++) {
@@ -69,7 +88,7 @@ public final class Encoder {
         ClassificationHead head = withHead
                 ? new ClassificationHead(in.linear(names.headDense()), in.linear(names.headOut()))
                 : null;
-        return new Encoder(config, embeddings, layers, head);
+        return new Encoder(config, embeddings, layers, head, in.bytes());
     }
 
     private static Norm norm(WeightLoader in, String name, float eps) {

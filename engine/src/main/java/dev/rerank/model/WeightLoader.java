@@ -1,6 +1,8 @@
 package dev.rerank.model;
 
+import dev.rerank.kernels.HalfFloats;
 import dev.rerank.kernels.PackedMatrix;
+import dev.rerank.weights.DType;
 import dev.rerank.weights.TensorInfo;
 import dev.rerank.weights.WeightSource;
 import java.util.ArrayList;
@@ -12,14 +14,31 @@ import java.util.Map;
  * Reads named tensors for the model, each checked against the {@link ParameterTable}: present, with
  * the shape config.json implies, in a supported dtype. Every weight is copied once, from the source
  * straight into the layout its kernel reads.
+ *
+ * <p>Matrices and embedding tables keep their stored precision: F16 and BF16 stay 16-bit (the
+ * kernels widen them exactly), unless float32 is requested. With BF16 requested, float32 ones are
+ * rounded to BF16 (nearest even) — half the memory and bytes streamed, for a bounded accuracy
+ * cost. Biases and LayerNorm parameters are always float32: they are a rounding error in size,
+ * and every activation passes through them.
  */
 final class WeightLoader {
     private final WeightSource source;
     private final Map<String, long[]> expected;
+    private final DType requested; // null: as stored
+    private long bytes;
 
+    /** Keeps every weight as stored. */
     WeightLoader(ParameterTable table, WeightSource source) {
+        this(table, source, null);
+    }
+
+    WeightLoader(ParameterTable table, WeightSource source, DType requested) {
+        if (requested != null && requested != DType.F32 && requested != DType.BF16) {
+            throw new IllegalArgumentException("weights can be kept as stored, as F32 or as BF16, not " + requested);
+        }
         this.source = source;
         this.expected = table.shapes();
+        this.requested = requested;
         List<String> missing = new ArrayList<>();
         for (String name : expected.keySet()) {
             if (source.info(name) == null) {
@@ -54,7 +73,72 @@ final class WeightLoader {
         TensorInfo info = check(name);
         float[] out = new float[Math.toIntExact(info.elementCount())];
         source.read(name, 0, out, 0, out.length);
+        bytes += 4L * out.length;
         return out;
+    }
+
+    /** Bytes of everything loaded so far, as held in memory. */
+    long bytes() {
+        return bytes;
+    }
+
+    /** An embedding table [rows, width], kept in the format {@link #format} picks. */
+    EmbeddingTable table(String name) {
+        TensorInfo info = check(name);
+        int width = (int) info.shape()[1];
+        DType format = format(name);
+        if (format == DType.F32) {
+            return EmbeddingTable.of(width, vector(name));
+        }
+        short[] patterns = new short[Math.toIntExact(info.elementCount())];
+        HalfReader reader = halves(name, format);
+        for (int r = 0; r < info.shape()[0]; r++) { // by row: no float copy of the whole table
+            reader.row((long) r * width, width, patterns, r * width);
+        }
+        bytes += 2L * patterns.length;
+        return EmbeddingTable.of(width, format, patterns);
+    }
+
+    /**
+     * How weights made of these stored tensors are kept: float32 if requested; their own 16-bit
+     * format if they all share one; BF16 if requested and none is F16 (F16 → BF16 would drop 3
+     * mantissa bits that the file has, so F16 stays F16 or, mixed with F32, becomes F32).
+     */
+    private DType format(String... names) {
+        DType stored = check(names[0]).dtype();
+        boolean anyF16 = false;
+        for (String n : names) {
+            DType d = check(n).dtype();
+            anyF16 |= d == DType.F16;
+            if (d != stored) {
+                stored = null;
+            }
+        }
+        if (requested == DType.F32) {
+            return DType.F32;
+        }
+        if (stored == DType.F16 || stored == DType.BF16) {
+            return stored;
+        }
+        return requested == DType.BF16 && !anyF16 ? DType.BF16 : DType.F32;
+    }
+
+    /** Reads elements of one tensor as {@code format} patterns: copied if stored so, else rounded to BF16. */
+    private interface HalfReader {
+        void row(long from, int count, short[] dst, int at);
+    }
+
+    private HalfReader halves(String name, DType format) {
+        if (check(name).dtype() == format) {
+            return (from, count, dst, at) -> source.readHalves(name, from, dst, at, count);
+        }
+        return (from, count, dst, at) -> {
+            float[] values = new float[count];
+            source.read(name, from, values, 0, count);
+            for (int i = 0; i < count; i++) {
+                dst[at + i] = HalfFloats.toBfloat16(values[i]);
+            }
+        };
     }
 
     /** A Linear layer: {@code prefix.weight} [out, in] and {@code prefix.bias} [out]. */
@@ -64,28 +148,46 @@ final class WeightLoader {
 
     /** Several Linear layers with one input, packed as one wider matrix (outputs side by side). */
     PackedMatrix stacked(String... prefixes) {
+        String[] names = new String[prefixes.length];
+        int[] starts = new int[prefixes.length + 1]; // output row where each matrix begins
         int in = 0;
-        int[] outs = new int[prefixes.length];
-        int total = 0;
         for (int i = 0; i < prefixes.length; i++) {
-            TensorInfo w = check(prefixes[i] + ".weight");
-            outs[i] = (int) w.shape()[0];
+            names[i] = prefixes[i] + ".weight";
+            TensorInfo w = check(names[i]);
+            starts[i + 1] = starts[i] + (int) w.shape()[0];
             in = (int) w.shape()[1];
-            total += outs[i];
         }
+        int total = starts[prefixes.length];
         float[] bias = new float[total];
-        for (int i = 0, at = 0; i < prefixes.length; at += outs[i], i++) {
+        for (int i = 0; i < prefixes.length; i++) {
             float[] b = vector(prefixes[i] + ".bias");
-            System.arraycopy(b, 0, bias, at, b.length);
+            System.arraycopy(b, 0, bias, starts[i], b.length);
         }
         final int width = in;
-        return PackedMatrix.pack(total, in, (row, dst) -> {
-            int m = 0;
-            int r = row;
-            while (r >= outs[m]) {
-                r -= outs[m++];
-            }
-            source.read(prefixes[m] + ".weight", (long) r * width, dst, 0, width);
+        DType format = format(names);
+        bytes += (long) total * in * (format == DType.F32 ? 4 : 2);
+        if (format == DType.F32) {
+            return PackedMatrix.pack(total, in, (row, dst) -> {
+                int m = part(starts, row);
+                source.read(names[m], (long) (row - starts[m]) * width, dst, 0, width);
+            }, bias);
+        }
+        HalfReader[] readers = new HalfReader[names.length];
+        for (int i = 0; i < names.length; i++) {
+            readers[i] = halves(names[i], format);
+        }
+        return PackedMatrix.pack(format, total, in, (row, dst) -> {
+            int m = part(starts, row);
+            readers[m].row((long) (row - starts[m]) * width, width, dst, 0);
         }, bias);
+    }
+
+    /** Which stacked matrix output row {@code row} belongs to. */
+    private static int part(int[] starts, int row) {
+        int m = 0;
+        while (row >= starts[m + 1]) {
+            m++;
+        }
+        return m;
     }
 }

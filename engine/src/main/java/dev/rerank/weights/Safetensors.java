@@ -260,6 +260,18 @@ public final class Safetensors implements WeightSource {
         }
     }
 
+    @Override
+    public void readHalves(String name, long from, short[] dst, int dstOffset, int count) {
+        Entry e = require(name);
+        if (e.info.dtype() != DType.F16 && e.info.dtype() != DType.BF16) {
+            throw new WeightsException(path + ": tensor " + name + " is " + e.info.dtype() + ", not a 16-bit float");
+        }
+        if (from < 0 || count < 0 || from + count > e.info.elementCount()) {
+            throw new IndexOutOfBoundsException("elements " + from + ".." + (from + count) + " of " + name);
+        }
+        MemorySegment.copy(data, U16, e.begin + 2 * from, dst, dstOffset, count);
+    }
+
     private Entry require(String name) {
         Entry e = entries.get(name);
         if (e == null) {

@@ -89,11 +89,20 @@ public final class ShardedSafetensors implements WeightSource {
 
     @Override
     public void read(String name, long from, float[] dst, int dstOffset, int count) {
+        shard(name).read(name, from, dst, dstOffset, count);
+    }
+
+    @Override
+    public void readHalves(String name, long from, short[] dst, int dstOffset, int count) {
+        shard(name).readHalves(name, from, dst, dstOffset, count);
+    }
+
+    private Safetensors shard(String name) {
         Safetensors s = shardOf.get(name);
         if (s == null) {
             throw new WeightsException(index + ": no tensor named " + name);
         }
-        s.read(name, from, dst, dstOffset, count);
+        return s;
     }
 
     @Override

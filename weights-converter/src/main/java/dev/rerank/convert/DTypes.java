@@ -1,5 +1,6 @@
 package dev.rerank.convert;
 
+import dev.rerank.kernels.HalfFloats;
 import dev.rerank.weights.DType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,11 +37,6 @@ final class DTypes {
 
     /** float32 → bfloat16, round to nearest even; NaN stays a (quiet) NaN. */
     static short toBfloat16(float v) {
-        int bits = Float.floatToRawIntBits(v);
-        if (Float.isNaN(v)) {
-            return (short) ((bits >>> 16) | 0x0040);
-        }
-        int rounded = bits + 0x7FFF + ((bits >>> 16) & 1);
-        return (short) (rounded >>> 16);
+        return HalfFloats.toBfloat16(v);
     }
 }

@@ -13,6 +13,7 @@ import dev.rerank.model.ModelConfig;
 import dev.rerank.model.RowSelection;
 import dev.rerank.model.TokenBatch;
 import dev.rerank.tokenizer.Encoding;
+import dev.rerank.weights.DType;
 import dev.rerank.weights.ModelWeights;
 import dev.rerank.weights.WeightSource;
 import java.io.IOException;
@@ -99,8 +100,28 @@ class RealMiniLmTest {
                 : Map.of("input_ids", ids, "attention_mask", mask);
     }
 
+    /**
+     * The published score, and BF16 mode's stated bound on a real trained model: rounding the
+     * float32 weights to bfloat16 moves the STS-B test Spearman by at most 0.001 (measured +0.00007:
+     * 0.82032 → 0.82040). One test, so the float32 encoding runs once.
+     */
     @Test
-    void stsbTestSpearmanIsThePublishedScore() throws IOException {
+    void stsbTestSpearmanIsThePublishedScoreAndBf16ModeKeepsIt() throws IOException {
+        double float32;
+        double bf16;
+        try (SentenceEncoder model = SentenceEncoder.load(dir)) {
+            float32 = stsbSpearman(model);
+        }
+        try (SentenceEncoder model = SentenceEncoder.builder(dir).weightsDtype(DType.BF16).build()) {
+            bf16 = stsbSpearman(model);
+        }
+        System.out.printf("all-MiniLM-L6-v2 STS-B test: cosine Spearman %.5f (published 0.8203); with BF16 weights %.5f"
+                + " (change %+.5f)%n", float32, bf16, bf16 - float32);
+        assertEquals(0.8203, float32, 0.0005);
+        assertEquals(float32, bf16, 0.001);
+    }
+
+    private static double stsbSpearman(SentenceEncoder model) throws IOException {
         List<String[]> pairs = stsb();
         List<String> first = new ArrayList<>();
         List<String> second = new ArrayList<>();
@@ -110,18 +131,13 @@ class RealMiniLmTest {
             second.add(pairs.get(i)[1]);
             gold[i] = Double.parseDouble(pairs.get(i)[2]);
         }
+        float[][] a = model.encode(first);
+        float[][] b = model.encode(second);
         double[] cosine = new double[pairs.size()];
-        try (SentenceEncoder model = SentenceEncoder.load(dir)) {
-            float[][] a = model.encode(first);
-            float[][] b = model.encode(second);
-            for (int i = 0; i < cosine.length; i++) {
-                cosine[i] = SentenceEncoder.similarity(a[i], b[i]);
-            }
+        for (int i = 0; i < cosine.length; i++) {
+            cosine[i] = SentenceEncoder.similarity(a[i], b[i]);
         }
-        double spearman = spearman(cosine, gold);
-        System.out.printf("all-MiniLM-L6-v2 STS-B test (%d pairs): cosine Spearman %.5f (published 0.8203)%n",
-                pairs.size(), spearman);
-        assertEquals(0.8203, spearman, 0.0005);
+        return spearman(cosine, gold);
     }
 
     /** STS-B test: {sentence1, sentence2, score}; TAB-split only (quotes are part of the sentences). */
