@@ -74,7 +74,7 @@ final class EmbeddingRace implements AutoCloseable {
      * interrupted write never leaves a half directory behind).
      */
     static Path modelDir() throws IOException {
-        Path dir = Path.of(System.getProperty("rerank.minilm.dir", "benchmarks/target/all-minilm-l6-v2"));
+        Path dir = configuredDir();
         if (!Files.isDirectory(dir)) {
             Path partial = dir.resolveSibling(dir.getFileName() + ".partial");
             if (Files.isDirectory(partial)) {
@@ -88,6 +88,11 @@ final class EmbeddingRace implements AutoCloseable {
             Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
         }
         return dir;
+    }
+
+    /** Where the all-MiniLM-L6-v2 directory is or will be written. */
+    static Path configuredDir() {
+        return Path.of(System.getProperty("rerank.minilm.dir", "benchmarks/target/all-minilm-l6-v2"));
     }
 
     /** CPU time of every thread of this process (ONNX Runtime's native ones included), in ns. */

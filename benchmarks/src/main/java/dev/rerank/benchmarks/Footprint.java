@@ -46,8 +46,11 @@ public final class Footprint {
                 weightBytes = Files.size(dir.resolve("model.onnx"));
             }
             case "sentence-encoder" -> {
-                Path dir = EmbeddingRace.modelDir();
-                before = rssKb(); // writing the directory is not loading it
+                Path dir = EmbeddingRace.configuredDir();
+                if (!Files.isDirectory(dir)) {
+                    // Writing it here would leave the ONNX import's garbage in this JVM's resident set.
+                    throw new IllegalStateException(dir + " is missing: run the embedding race or benchmarks/run.sh first");
+                }
                 SentenceEncoder model = SentenceEncoder.builder(dir).threads(2).build();
                 model.encode("A man is playing a guitar.");
                 loaded = model;
