@@ -23,7 +23,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class ScoreJob {
     static final String USAGE = """
-            usage: ScoreJob --model M --input FILE --output DIR [options]
+            usage: spark/run-local.sh --model M --input FILE --output DIR [options]
+                   spark-submit --class dev.rerank.spark.ScoreJob rerank-spark.jar --model M ...
 
             Scores JSON Lines {"a": "...", "b": "..."} on Spark and writes JSON Lines part files to DIR
             (which must not exist), in input order: a, b and score for 1-label models, probabilities
@@ -45,6 +46,10 @@ public final class ScoreJob {
     private ScoreJob() {}
 
     public static void main(String[] args) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.print(USAGE);
+            return;
+        }
         Map<String, String> options;
         try {
             options = parse(args);

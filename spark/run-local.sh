@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs the Spark scoring job locally, with the module's own dependencies (no Spark installation):
+#   spark/run-local.sh --model DIR --input pairs.jsonl --output DIR [--raw] [--master local[N]]
+# reads JSON Lines {"a": ..., "b": ...} and writes JSON Lines part files (part-*) to DIR. Builds the
+# job jar first when it is missing or older than the sources (quietly, tests skipped). The job's
+# other options: spark/run-local.sh --help.
+set -euo pipefail
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+jar="$root/spark/target/rerank-spark.jar"
+classpath="$root/spark/target/classpath.txt"
+
+if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q '"25'; then
+  if [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
+    export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+  elif ! java -version 2>&1 | grep -q '"25'; then
+    echo "error: the Spark job needs JDK 25: set JAVA_HOME to a JDK 25" >&2
+    exit 1
+  fi
+fi
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+stale() {
+  [ ! -f "$jar" ] || [ ! -f "$classpath" ] && return 0
+  [ -n "$(find "$root/tokenizer" "$root/engine" "$root/spark" "$root/pom.xml" \
+      \( -name '*.java' -o -name 'pom.xml' \) -newer "$jar" -print -quit 2>/dev/null)" ]
+}
+if stale; then
+  echo "run-local: building the job jar (first run or sources changed)..." >&2
+  if ! (cd "$root" && mvn -B -q -Dmaven.test.skip=true package -pl spark -am >"$root/spark/build.log" 2>&1); then
+    echo "error: build failed; see $root/spark/build.log" >&2
+    exit 1
+  fi
+fi
+
+# The Vector API for the engine, and what Spark's own launcher passes to every JVM it starts on
+# Java 17+ (org.apache.spark.launcher.JavaModuleOptions; the same list as spark/pom.xml's tests).
+flags=(
+  --add-modules jdk.incubator.vector
+  -XX:+IgnoreUnrecognizedVMOptions
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  -Dio.netty.tryReflectionSetAccessible=true
+  --sun-misc-unsafe-memory-access=allow
+  --enable-native-access=ALL-UNNAMED
+  -Dlog4j2.configurationFile="$root/spark/conf/log4j2.properties"
+  -Dspark.ui.enabled=false
+)
+
+# Show everything the job prints except the JVM's notice about the incubating Vector API module.
+set +e
+exec 3>&1
+"$java" "${flags[@]}" -cp "$jar:$(cat "$classpath")" dev.rerank.spark.ScoreJob "$@" \
+  2>&1 1>&3 3>&- | grep -v --line-buffered '^WARNING: Using incubator modules' >&2
+exit "${PIPESTATUS[0]}"
