@@ -25,7 +25,7 @@ public final class Main {
               eval       Pearson/Spearman on STS-B (cross-encoder scores, or embeddings' cosine)
               info       describe a model
               download   fetch a model from the Hugging Face hub into the local cache
-              convert    PyTorch checkpoint -> safetensors, or change a safetensors file's dtype
+              convert    PyTorch checkpoint or ONNX export -> safetensors, or change a safetensors file's dtype
               inspect    list the tensors of a weights file
               synth      write a model with synthetic weights
               serve      HTTP rerank service (text-embeddings-inference and Cohere compatible)

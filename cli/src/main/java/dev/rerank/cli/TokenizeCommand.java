@@ -15,9 +15,11 @@ final class TokenizeCommand {
             usage: rerank tokenize [--model M] --input FILE|-
 
             Reads JSON Lines and writes one line per input line:
-              {"text": "..."}                      -> {"ids": [...], "tokens": [...]}  (no special tokens)
+              {"text": "..."}                      -> {"ids": [...], "type_ids": [...], "tokens": [...]}
+                                                      (no special tokens)
               {"a": "...", "b": "...", "max_length": N, "truncation": "longest_first"}
-                                                   -> {"ids": [...]}  (<s> a </s></s> b </s>)
+                                                   -> {"ids": [...], "type_ids": [...]}
+                                                      (<s> a </s></s> b </s> or [CLS] a [SEP] b [SEP])
             A line that cannot be tokenized gets {"error": "..."} and the rest go on.
 
             options:
@@ -60,6 +62,7 @@ final class TokenizeCommand {
         if (in.has("text")) {
             Encoding e = tokenizer.encode(JsonLines.string(in, "text", line));
             out.add("ids", ids(e.ids()));
+            out.add("type_ids", ids(e.typeIds()));
             JsonArray tokens = new JsonArray();
             for (String t : e.tokens()) {
                 tokens.add(t);
@@ -69,20 +72,37 @@ final class TokenizeCommand {
         }
         String a = JsonLines.string(in, "a", line);
         String b = JsonLines.string(in, "b", line);
-        int maxLength = tokenizer.modelMaxLength();
-        JsonElement max = in.get("max_length");
-        if (max != null && !max.isJsonNull()) {
+        int maxLength = maxLength(in.get("max_length"), tokenizer.modelMaxLength(), line);
+        JsonElement strategy = in.get("truncation");
+        Truncation truncation = Truncation.LONGEST_FIRST;
+        if (strategy != null && !strategy.isJsonNull()) {
+            if (!strategy.isJsonPrimitive() || !strategy.getAsJsonPrimitive().isString()) {
+                throw new InputException("input line " + line.number()
+                        + ": truncation must be a string: longest_first, only_first or only_second");
+            }
+            truncation = Truncation.parse(strategy.getAsString());
+        }
+        Encoding e = tokenizer.encodePair(a, b, maxLength, truncation);
+        out.add("ids", ids(e.ids()));
+        out.add("type_ids", ids(e.typeIds()));
+        return out;
+    }
+
+    /** An integer max_length: 40.7, "40" or 4294967300 are errors, not 40 or 4. */
+    private static int maxLength(JsonElement max, int fallback, JsonLines.Line line) {
+        if (max == null || max.isJsonNull()) {
+            return fallback;
+        }
+        if (max.isJsonPrimitive() && max.getAsJsonPrimitive().isNumber()) {
             try {
-                maxLength = max.getAsInt();
-            } catch (RuntimeException e) {
-                throw new InputException("input line " + line.number() + ": max_length must be an integer");
+                return max.getAsBigDecimal().intValueExact();
+            } catch (ArithmeticException e) {
+                // not an int: fall through to the error
             }
         }
-        JsonElement strategy = in.get("truncation");
-        Truncation truncation = strategy == null || strategy.isJsonNull() ? Truncation.LONGEST_FIRST
-                : Truncation.parse(strategy.getAsString());
-        out.add("ids", ids(tokenizer.encodePair(a, b, maxLength, truncation).ids()));
-        return out;
+        String found = max.toString();
+        throw new InputException("input line " + line.number() + ": max_length must be an integer up to "
+                + Integer.MAX_VALUE + ", not " + (found.length() > 40 ? found.substring(0, 40) + "…" : found));
     }
 
     private static JsonArray ids(int[] ids) {

@@ -16,13 +16,17 @@ final class WeightsCommands {
             SRC is a PyTorch checkpoint (pytorch_model.bin, a shard index, or a model directory):
             it becomes DIR/model.safetensors (default: beside SRC) with the other model files copied.
             Nothing in the pickle is executed; only tensor data is read.
+            SRC may also be a BERT/RoBERTa encoder exported to ONNX (model.onnx, or a directory
+            holding it, as optimum and Xenova export them): its weights get their Hugging Face
+            names back and are checked against the config.json beside it (if any).
             SRC may also be a .safetensors file: with --dtype it is rewritten in that dtype
             (round to nearest even) as DIR/model.safetensors.
             """;
     static final String INSPECT = """
             usage: rerank inspect FILE
 
-            Lists the tensors of a .safetensors file or a PyTorch checkpoint: name, dtype, shape, bytes.
+            Lists the tensors of a .safetensors file, a PyTorch checkpoint or an ONNX encoder export
+            (under the Hugging Face names convert gives them): name, dtype, shape, bytes.
             """;
     static final String SYNTH = """
             usage: rerank synth --config config.json --salt S --out DIR [--dtype f32|f16|bf16]
@@ -68,7 +72,7 @@ final class WeightsCommands {
             }
             Converter.convertDtype(src, written, dtype(args));
         } else {
-            written = Converter.convertPyTorch(src, out);
+            written = Converter.isOnnx(src) ? Converter.convertOnnx(src, out) : Converter.convertPyTorch(src, out);
             if (args.has("dtype")) {
                 Converter.convertDtype(written, written, dtype(args));
             }

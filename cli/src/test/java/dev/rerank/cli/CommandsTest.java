@@ -182,15 +182,46 @@ class CommandsTest {
                 {"a": "a long first text here", "b": "and a second", "max_length": 6, "truncation": "only_second"}
                 not json
                 {"a": "x", "b": "y", "truncation": "sideways"}
+                {"a": "x", "b": "y", "truncation": {}}
+                {"a": "x", "b": "y", "truncation": []}
+                {"a": "x", "b": "y", "max_length": 40.7}
+                {"a": "x", "b": "y", "max_length": 4294967300}
+                {"a": "x", "b": "y", "max_length": "40"}
+                {"a": "one two three four five", "b": "six seven", "max_length": 7}
                 """).run("tokenize", "--model", tiny, "--input", "-");
         assertOk(r);
         List<String> lines = r.out().lines().toList();
-        assertEquals(5, lines.size());
-        assertEquals("{\"ids\":[29015,19,50264,1025],\"tokens\":[\"text\",\"Ġwith\",\"<mask>\",\"Ġinside\"]}", lines.get(0));
-        assertEquals("{\"ids\":[0,2,2,19726,2]}", lines.get(1));
+        assertEquals(11, lines.size());
+        assertEquals("{\"ids\":[29015,19,50264,1025],\"type_ids\":[0,0,0,0],"
+                + "\"tokens\":[\"text\",\"Ġwith\",\"<mask>\",\"Ġinside\"]}", lines.get(0));
+        assertEquals("{\"ids\":[0,2,2,19726,2],\"type_ids\":[0,0,0,0,0]}", lines.get(1));
         assertTrue(lines.get(2).startsWith("{\"error\":\"truncation only_second"), lines.get(2));
         assertTrue(lines.get(3).startsWith("{\"error\":\"input line 4: not valid JSON"), lines.get(3));
         assertTrue(lines.get(4).contains("unknown truncation strategy 'sideways'"), lines.get(4));
+        assertEquals("{\"error\":\"input line 6: truncation must be a string: longest_first, only_first or only_second\"}",
+                lines.get(5));
+        assertTrue(lines.get(6).startsWith("{\"error\":\"input line 7: truncation must be a string"), lines.get(6));
+        assertTrue(lines.get(7).startsWith("{\"error\":\"input line 8: max_length must be an integer"), lines.get(7));
+        assertTrue(lines.get(8).startsWith("{\"error\":\"input line 9: max_length must be an integer"), lines.get(8));
+        assertTrue(lines.get(9).startsWith("{\"error\":\"input line 10: max_length must be an integer"), lines.get(9));
+        // An odd room: the longer first text gets the odd token, as in the Rust tokenizers.
+        assertEquals("{\"ids\":[0,1264,80,2,2,13664,2],\"type_ids\":[0,0,0,0,0,0,0]}", lines.get(10));
+    }
+
+    @Test
+    void tokenizeBertPairsWithTypeIds() {
+        CliRunner.Result r = cli.stdin("""
+                {"text": "Héllo, WORLD!"}
+                {"a": "How many people live in Berlin?", "b": "Berlin is big.", "max_length": 8}
+                {"a": "a", "b": ""}
+                """).run("tokenize", "--model", TestData.file("models/tiny-bert").toString(), "--input", "-");
+        assertOk(r);
+        List<String> lines = r.out().lines().toList();
+        assertEquals("{\"ids\":[7592,1010,2088,999],\"type_ids\":[0,0,0,0],"
+                + "\"tokens\":[\"hello\",\",\",\"world\",\"!\"]}", lines.get(0));
+        // Room 5 for 8 + 4 tokens: the longer first text gets 3, the odd one.
+        assertEquals("{\"ids\":[101,2129,2116,2111,102,4068,2003,102],\"type_ids\":[0,0,0,0,0,1,1,1]}", lines.get(1));
+        assertEquals("{\"ids\":[101,1037,102,102],\"type_ids\":[0,0,0,1]}", lines.get(2));
     }
 
     @Test

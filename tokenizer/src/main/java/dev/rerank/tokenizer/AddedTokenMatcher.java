@@ -5,30 +5,42 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Cuts raw text into pieces that are either one added token or plain text for BPE, following the
- * Hugging Face rules: leftmost-longest match, then the token's single-word, lstrip and rstrip flags.
- * Tokens not matched on normalized text go first, the others on the pieces left over.
+ * Cuts text into pieces that are either one added token or plain text for the model, following
+ * the Hugging Face rules: leftmost-longest match, then the token's single-word, lstrip and rstrip
+ * flags. The library runs two passes: tokens not marked {@code normalized} on the raw text, the
+ * others on the plain pieces left over once normalized; one matcher is one pass.
  */
 final class AddedTokenMatcher {
     /** A piece of text [start, end); {@code tokenId} is -1 for plain text. */
     record Piece(int start, int end, int tokenId) {}
 
-    private final List<AddedToken> rawPass;
-    private final List<AddedToken> normalizedPass;
+    private final List<AddedToken> tokens;
 
-    AddedTokenMatcher(List<AddedToken> tokens) {
+    private AddedTokenMatcher(List<AddedToken> tokens) {
         Comparator<AddedToken> longestFirst = Comparator.comparingInt((AddedToken t) -> -t.content().length());
-        rawPass = tokens.stream().filter(t -> !t.normalized() && !t.content().isEmpty()).sorted(longestFirst).toList();
-        normalizedPass = tokens.stream().filter(t -> t.normalized() && !t.content().isEmpty()).sorted(longestFirst).toList();
+        this.tokens = tokens.stream().filter(t -> !t.content().isEmpty()).sorted(longestFirst).toList();
     }
 
+    /** The pass over raw text: the tokens not marked {@code normalized}. */
+    static AddedTokenMatcher rawPass(List<AddedToken> tokens) {
+        return new AddedTokenMatcher(tokens.stream().filter(t -> !t.normalized()).toList());
+    }
+
+    /**
+     * The pass over normalized text: the tokens marked {@code normalized}, each given here as it
+     * reads after normalization.
+     */
+    static AddedTokenMatcher normalizedPass(List<AddedToken> tokens) {
+        return new AddedTokenMatcher(tokens.stream().filter(AddedToken::normalized).toList());
+    }
+
+    /** The pieces of all of {@code text}. */
     List<Piece> split(String text) {
-        List<Piece> pieces = List.of(new Piece(0, text.length(), -1));
-        pieces = splitPieces(text, pieces, rawPass);
-        return splitPieces(text, pieces, normalizedPass);
+        return refine(text, List.of(new Piece(0, text.length(), -1)));
     }
 
-    private static List<Piece> splitPieces(String text, List<Piece> pieces, List<AddedToken> tokens) {
+    /** Splits the plain pieces of {@code pieces} further; token pieces stay as they are. */
+    List<Piece> refine(String text, List<Piece> pieces) {
         if (tokens.isEmpty()) {
             return pieces;
         }

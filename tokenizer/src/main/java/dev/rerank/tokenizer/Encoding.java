@@ -3,13 +3,23 @@ package dev.rerank.tokenizer;
 import java.util.Arrays;
 
 /**
- * The result of encoding: token ids and, for reading and debugging, their vocabulary spellings.
+ * The result of encoding: token ids, their type ids and, for reading and debugging, their
+ * vocabulary spellings.
  *
- * @param ids    the ids the model sees
- * @param typeIds the token type of each id (0 for the first text, 1 for the second; all 0 for RoBERTa)
- * @param tokens the same tokens as vocabulary strings ({@code Ġ} marks a leading space)
+ * @param ids     the ids the model sees
+ * @param typeIds the segment of each position (BERT: 0 for {@code [CLS] A [SEP]}, 1 for
+ *                {@code B [SEP]}; RoBERTa: all 0); as long as {@code ids}
+ * @param tokens  the same tokens as vocabulary strings ({@code Ġ} marks a leading space in BPE,
+ *                {@code ##} a word continuation in WordPiece)
  */
 public record Encoding(int[] ids, int[] typeIds, String[] tokens) {
+    public Encoding {
+        if (typeIds.length != ids.length || tokens.length != ids.length) {
+            throw new IllegalArgumentException("ids, typeIds and tokens differ in length: " + ids.length + ", "
+                    + typeIds.length + ", " + tokens.length);
+        }
+    }
+
     public int length() {
         return ids.length;
     }
@@ -22,11 +32,11 @@ public record Encoding(int[] ids, int[] typeIds, String[] tokens) {
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(ids);
+        return 31 * Arrays.hashCode(ids) + Arrays.hashCode(typeIds);
     }
 
     @Override
     public String toString() {
-        return "Encoding" + Arrays.toString(tokens);
+        return "Encoding" + Arrays.toString(tokens) + " types " + Arrays.toString(typeIds);
     }
 }

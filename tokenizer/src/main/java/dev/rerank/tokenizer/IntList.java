@@ -22,6 +22,11 @@ final class IntList {
         size += values.length;
     }
 
+    /** Drops everything after the first {@code size} items. */
+    void truncate(int size) {
+        this.size = size;
+    }
+
     int size() {
         return size;
     }

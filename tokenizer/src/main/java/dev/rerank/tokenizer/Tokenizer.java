@@ -1,51 +1,52 @@
 package dev.rerank.tokenizer;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A byte-level BPE tokenizer (GPT-2 / RoBERTa) that gives the same ids as Hugging Face tokenizers.
+ * A tokenizer that gives the same ids as Hugging Face tokenizers: byte-level BPE (GPT-2 / RoBERTa)
+ * or WordPiece (BERT).
  *
- * <p>Text goes through four steps: added tokens such as {@code <s>} are cut out of the raw text;
- * the rest is split into words by GPT-2's pattern; each word's UTF-8 bytes become byte-level
- * symbols; BPE merges those into vocabulary ids. Pairs are then framed as
- * {@code <s> A </s></s> B </s>}, as RoBERTa was trained.
+ * <p>The kind-specific part turns text into ids ({@link ByteLevelBpe}, {@link BertWordPiece}); this
+ * class frames one text or a pair with the special tokens of the post-processor
+ * ({@code <s> A </s></s> B </s>}, {@code [CLS] A [SEP] B [SEP]}) and cuts them to a maximum length
+ * with the library's truncation rules.
  *
- * <p>Instances are immutable apart from a bounded internal cache, and safe to share between threads.
+ * <p>Instances are immutable apart from bounded internal caches, and safe to share between threads.
  */
 public final class Tokenizer {
-    private final BytePairEncoder bpe;
-    private final AddedTokenMatcher addedTokens;
+    private final TextEncoder encoder;
+    private final PairTemplate template;
     private final String[] tokenById;
     private final boolean[] specialById;
-    private final boolean addPrefixSpace;
-    private final boolean useRegex;
-    private final int clsId;
-    private final int sepId;
+    private final boolean emptySecondIsNoPair;
     private final int padId;
     private final int modelMaxLength;
 
-    Tokenizer(BytePairEncoder bpe, List<AddedToken> added, String[] tokenById, boolean addPrefixSpace,
-              boolean useRegex, int clsId, int sepId, int padId, int modelMaxLength) {
-        this.bpe = bpe;
-        this.addedTokens = new AddedTokenMatcher(added);
+    /**
+     * @param tokenById          every id's spelling, added tokens included
+     * @param emptySecondIsNoPair frame a pair with an empty second text as a single text (what
+     *                           transformers does; the Rust library frames it as a pair)
+     */
+    Tokenizer(TextEncoder encoder, PairTemplate template, String[] tokenById, List<AddedToken> added,
+              boolean emptySecondIsNoPair, int padId, int modelMaxLength) {
+        this.encoder = encoder;
+        this.template = template;
         this.tokenById = tokenById;
         this.specialById = new boolean[tokenById.length];
         for (AddedToken t : added) {
             specialById[t.id()] = t.special();
         }
-        this.addPrefixSpace = addPrefixSpace;
-        this.useRegex = useRegex;
-        this.clsId = clsId;
-        this.sepId = sepId;
+        this.emptySecondIsNoPair = emptySecondIsNoPair;
         this.padId = padId;
         this.modelMaxLength = modelMaxLength;
     }
 
     /**
-     * Loads a tokenizer from a model directory ({@code tokenizer.json}, or else {@code vocab.json} +
-     * {@code merges.txt}) or from a {@code tokenizer.json} file.
+     * Loads a tokenizer from a model directory ({@code tokenizer.json}; else {@code vocab.json} +
+     * {@code merges.txt}, or {@code vocab.txt} + {@code tokenizer_config.json}) or from a
+     * {@code tokenizer.json} file.
      *
      * @throws TokenizerException naming the file and the problem when it cannot be used
      */
@@ -53,96 +54,81 @@ public final class Tokenizer {
         return TokenizerLoader.load(path);
     }
 
-    /** Token ids of {@code text} alone, without {@code <s>} and {@code </s>}. */
+    /** Token ids of {@code text} alone, without special tokens; type ids all 0. */
     public Encoding encode(String text) {
-        return withTokens(ids(text));
+        int[] ids = encoder.ids(text);
+        return withTokens(ids, new int[ids.length]);
     }
 
-    /** {@code <s> text </s>}, cut to at most {@code maxLength} tokens. */
+    /** {@code <s> text </s>} or {@code [CLS] text [SEP]}, cut to at most {@code maxLength} tokens. */
     public Encoding encodeSingle(String text, int maxLength) {
         return encodeSingle(text, maxLength, Truncation.LONGEST_FIRST);
     }
 
     private Encoding encodeSingle(String text, int maxLength, Truncation strategy) {
-        requireRoom(maxLength, 2, "a single text");
-        int[] ids = ids(text);
-        if (ids.length > maxLength - 2 && strategy == Truncation.ONLY_SECOND) {
+        int specials = requireRoom(maxLength, false);
+        int[] ids = encoder.ids(text);
+        if (ids.length > maxLength - specials && strategy == Truncation.ONLY_SECOND) {
             throw new TokenizerException("truncation only_second: there is no second text to shorten");
         }
-        int keep = Math.min(ids.length, maxLength - 2);
-        int[] out = new int[keep + 2];
-        out[0] = clsId;
-        System.arraycopy(ids, 0, out, 1, keep);
-        out[keep + 1] = sepId;
-        return withTokens(out);
+        int[][] framed = template.frame(ids, Math.min(ids.length, maxLength - specials));
+        return withTokens(framed[0], framed[1]);
     }
 
-    /**
-     * {@code <s> a </s></s> b </s>}, with the model's maximum length and longest-first truncation.
-     * An empty {@code b} gives {@code <s> a </s>}, as transformers does.
-     */
+    /** The pair framed by the post-processor, with the model's maximum length and longest-first truncation. */
     public Encoding encodePair(String a, String b) {
         return encodePair(a, b, modelMaxLength, Truncation.LONGEST_FIRST);
     }
 
     /**
-     * {@code <s> a </s></s> b </s>}, cut to at most {@code maxLength} tokens by {@code strategy}.
+     * {@code <s> a </s></s> b </s>} or {@code [CLS] a [SEP] b [SEP]}, cut to at most
+     * {@code maxLength} tokens by {@code strategy}. An empty {@code b} gives {@code <s> a </s>}
+     * with byte-level BPE (as transformers does) and {@code [CLS] a [SEP] [SEP]} with WordPiece
+     * (as the Rust library does; the golden files of each follow those references).
      *
-     * @throws TokenizerException when the request cannot be met (max_length below the 4 special
+     * @throws TokenizerException when the request cannot be met (max_length below the special
      *         tokens, or an only_first/only_second text too short to give up enough tokens)
      */
     public Encoding encodePair(String a, String b, int maxLength, Truncation strategy) {
-        if (b.isEmpty()) {
-            // transformers treats an empty text_pair as no pair at all: <s> a </s>.
+        if (b.isEmpty() && emptySecondIsNoPair) {
             return encodeSingle(a, maxLength, strategy);
         }
-        requireRoom(maxLength, 4, "a pair");
-        int[] first = ids(a);
-        int[] second = ids(b);
-        int room = maxLength - 4;
-        int[] keep = strategy.keep(first.length, second.length, room);
-        int[] out = new int[keep[0] + keep[1] + 4];
-        int k = 0;
-        out[k++] = clsId;
-        System.arraycopy(first, 0, out, k, keep[0]);
-        k += keep[0];
-        out[k++] = sepId;
-        out[k++] = sepId;
-        System.arraycopy(second, 0, out, k, keep[1]);
-        k += keep[1];
-        out[k] = sepId;
-        return withTokens(out);
+        int specials = requireRoom(maxLength, true);
+        int[] first = encoder.ids(a);
+        int[] second = encoder.ids(b);
+        int[] keep = strategy.keep(first.length, second.length, maxLength - specials);
+        int[][] framed = template.frame(first, keep[0], second, keep[1]);
+        return withTokens(framed[0], framed[1]);
     }
 
-    /** Text of {@code ids}; bytes that do not form valid UTF-8 (a cut character) become U+FFFD. */
+    /** How many special tokens frame one text ({@code pair} false) or a pair: BPE 2 / 4, WordPiece 2 / 3. */
+    public int specialTokens(boolean pair) {
+        return template.specialTokens(pair);
+    }
+
+    /** "byte-level BPE" or "WordPiece". */
+    public String kind() {
+        return encoder.kind();
+    }
+
+    /**
+     * Text of {@code ids}, as the tokenizer's decoder writes it: BPE bytes back to UTF-8 (a cut
+     * character becomes U+FFFD); WordPiece tokens joined by spaces, {@code ##} pieces glued on.
+     *
+     * @throws TokenizerException for an id outside the vocabulary
+     */
     public String decode(int[] ids, boolean skipSpecialTokens) {
-        StringBuilder symbols = new StringBuilder();
+        List<String> tokens = new ArrayList<>(ids.length);
         for (int id : ids) {
             if (id < 0 || id >= tokenById.length || tokenById[id] == null) {
                 throw new TokenizerException("cannot decode id " + id + ": not in the vocabulary of "
                         + tokenById.length + " tokens");
             }
             if (!(skipSpecialTokens && specialById[id])) {
-                symbols.append(tokenById[id]);
+                tokens.add(tokenById[id]);
             }
         }
-        byte[] bytes = new byte[symbols.length() * 4];
-        int n = 0;
-        for (int i = 0; i < symbols.length(); i++) {
-            char c = symbols.charAt(i);
-            int b = ByteLevel.byteOf(c);
-            if (b >= 0) {
-                bytes[n++] = (byte) b;
-            } else {
-                // A character outside the byte alphabet (an added token's text) stands for itself.
-                int cp = Character.codePointAt(symbols, i);
-                byte[] raw = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
-                System.arraycopy(raw, 0, bytes, n, raw.length);
-                n += raw.length;
-                i += Character.charCount(cp) - 1;
-            }
-        }
-        return new String(bytes, 0, n, StandardCharsets.UTF_8);
+        return encoder.decode(tokens.toArray(String[]::new));
     }
 
     /** The vocabulary spelling of one id. */
@@ -159,72 +145,35 @@ public final class Tokenizer {
         return modelMaxLength;
     }
 
-    /** Special tokens added around a single text (2) or a pair (4: {@code <s> a </s></s> b </s>}). */
-    public int specialTokens(boolean pair) {
-        return pair ? 4 : 2;
-    }
-
-    /** What kind of tokenizer this is, for people: "byte-level BPE" or "WordPiece". */
-    public String kind() {
-        return "byte-level BPE";
-    }
-
+    /** The token that opens every sequence: {@code <s>} or {@code [CLS]}. */
     public int clsId() {
-        return clsId;
+        return template.firstSpecial();
     }
 
+    /** The token that closes every text: {@code </s>} or {@code [SEP]}. */
     public int sepId() {
-        return sepId;
+        return template.lastSpecial();
     }
 
     public int padId() {
         return padId;
     }
 
-    private Encoding withTokens(int[] ids) {
+    private Encoding withTokens(int[] ids, int[] typeIds) {
         String[] tokens = new String[ids.length];
         for (int i = 0; i < ids.length; i++) {
             tokens[i] = tokenById[ids[i]];
         }
-        return new Encoding(ids, new int[ids.length], tokens);
+        return new Encoding(ids, typeIds, tokens);
     }
 
-    private static void requireRoom(int maxLength, int specialTokens, String what) {
-        if (maxLength < specialTokens) {
-            throw new TokenizerException("max_length " + maxLength + " is too small: " + what + " needs "
-                    + specialTokens + " special tokens");
+    /** The number of special tokens, once {@code maxLength} is known to leave room for them. */
+    private int requireRoom(int maxLength, boolean pair) {
+        int specials = template.specialTokens(pair);
+        if (maxLength < specials) {
+            throw new TokenizerException("max_length " + maxLength + " is too small: " + (pair ? "a pair" : "a single text")
+                    + " needs " + specials + " special tokens");
         }
-    }
-
-    /** Token ids of {@code text} without special tokens. */
-    int[] ids(String text) {
-        String clean = Utf16.replaceLoneSurrogates(text);
-        IntList out = new IntList();
-        // Room for 3 UTF-8 bytes per char, and for a prefix space.
-        byte[] utf8 = new byte[clean.length() * 3 + 8];
-        for (AddedTokenMatcher.Piece piece : addedTokens.split(clean)) {
-            if (piece.tokenId() >= 0) {
-                out.add(piece.tokenId());
-            } else if (addPrefixSpace && clean.charAt(piece.start()) != ' ') {
-                String spaced = " " + clean.substring(piece.start(), piece.end());
-                encodeWords(spaced, 0, spaced.length(), utf8, out);
-            } else {
-                encodeWords(clean, piece.start(), piece.end(), utf8, out);
-            }
-        }
-        return out.toArray();
-    }
-
-    private void encodeWords(String text, int from, int to, byte[] utf8, IntList out) {
-        if (!useRegex) {
-            encodeWord(text, from, to, utf8, out);
-            return;
-        }
-        Gpt2Splitter.split(text, from, to, (start, end) -> encodeWord(text, start, end, utf8, out));
-    }
-
-    private void encodeWord(String text, int start, int end, byte[] utf8, IntList out) {
-        int length = Utf16.encodeUtf8(text, start, end, utf8);
-        bpe.encode(text.substring(start, end), utf8, length, out);
+        return specials;
     }
 }

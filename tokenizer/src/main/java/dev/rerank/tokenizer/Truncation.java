@@ -23,7 +23,9 @@ public enum Truncation {
     /**
      * The lengths {first, second} to keep so that both fit in {@code room} tokens (the special
      * tokens already subtracted). This is not "drop one token at a time from the longer": when
-     * both are longer than half the room, each gets half (the second one the odd token).
+     * both are longer than half the room, each gets half, and an odd token over goes to the
+     * longer text (to the second when they are equally long), as in the library's
+     * utils/truncation.rs.
      */
     int[] keep(int first, int second, int room) {
         if (first + second <= room) {
@@ -37,10 +39,11 @@ public enum Truncation {
         return switch (this) {
             case LONGEST_FIRST -> {
                 int shorter = Math.min(first, second);
-                if (shorter > room / 2) {
-                    // Both are too long for half the room: the first text gets the lower half,
-                    // the second the odd token over.
-                    yield new int[] {room / 2, room / 2 + room % 2};
+                if (2 * (long) shorter > room) {
+                    // Both are too long for half the room: the shorter gets the lower half, the
+                    // longer the rest (the odd token).
+                    int half = room / 2;
+                    yield first > second ? new int[] {room - half, half} : new int[] {half, room - half};
                 }
                 // The shorter one fits in half the room: it stays whole, the longer takes the rest.
                 yield first <= second ? new int[] {first, room - first} : new int[] {room - second, second};

@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The converter's library API: PyTorch → safetensors, dtype changes, inspection and synthetic models. */
+/** The converter's library API: PyTorch or ONNX → safetensors, dtype changes, inspection and synthetic models. */
 public final class Converter {
     private Converter() {}
 
@@ -64,6 +64,61 @@ public final class Converter {
         return target;
     }
 
+    /**
+     * Whether {@code input} is an ONNX model: a {@code .onnx} file, or a directory holding
+     * {@code model.onnx} and no PyTorch checkpoint.
+     */
+    public static boolean isOnnx(Path input) {
+        if (Files.isDirectory(input)) {
+            return Files.isRegularFile(input.resolve("model.onnx")) && !Files.exists(input.resolve("pytorch_model.bin"))
+                    && !Files.exists(input.resolve("pytorch_model.bin.index.json"));
+        }
+        return input.getFileName() != null && input.getFileName().toString().endsWith(".onnx");
+    }
+
+    /**
+     * Imports a BERT/RoBERTa encoder exported to ONNX (a {@code .onnx} file, or a directory holding
+     * {@code model.onnx}) as {@code outDir/model.safetensors} under Hugging Face parameter names,
+     * and copies the directory's other small files along. The config.json beside the model, if
+     * any, is what the tensors are checked against (see {@link OnnxImport}).
+     *
+     * @return the written safetensors file
+     */
+    public static Path convertOnnx(Path input, Path outDir) {
+        Path onnx = Files.isDirectory(input) ? input.resolve("model.onnx") : input;
+        Path dir = onnx.toAbsolutePath().getParent();
+        List<Tensor> tensors = readOnnx(onnx);
+        Path target = outDir.resolve("model.safetensors");
+        SafetensorsWriter.write(target, tensors);
+        if (!dir.normalize().equals(outDir.toAbsolutePath().normalize())) {
+            copySideFiles(dir, outDir);
+        }
+        return target;
+    }
+
+    /** The mapped tensors of an ONNX export, checked against the config.json beside it (or in the folder above onnx/). */
+    static List<Tensor> readOnnx(Path onnx) {
+        Path dir = onnx.toAbsolutePath().getParent();
+        Path config = dir.resolve("config.json");
+        if (!Files.exists(config) && dir.getFileName() != null && dir.getFileName().toString().equals("onnx")) {
+            config = dir.getParent().resolve("config.json"); // the hub's Xenova/optimum layout: onnx/model.onnx
+        }
+        byte[] bytes;
+        try {
+            if (Files.size(onnx) > Integer.MAX_VALUE - 64) {
+                throw new CheckpointException(onnx + ": larger than 2 GiB, which a protobuf file cannot be; "
+                        + "models this large keep their weights as external data, which is not supported");
+            }
+            bytes = Files.readAllBytes(onnx);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CheckpointException("ONNX model not found: " + onnx);
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read " + onnx + ": " + e.getMessage(), e);
+        }
+        OnnxGraph graph = OnnxGraph.parse(bytes, onnx.toString());
+        return OnnxImport.tensors(graph, Files.exists(config) ? ModelConfig.load(config) : null, onnx.toString());
+    }
+
     private static List<Tensor> readSharded(Path index) {
         Map<String, Path> shards = new LinkedHashMap<>();
         try {
@@ -102,7 +157,7 @@ public final class Converter {
             for (Path f : (Iterable<Path>) files::iterator) {
                 String name = f.getFileName().toString();
                 boolean weights = name.endsWith(".bin") || name.endsWith(".safetensors") || name.endsWith(".index.json")
-                        || name.endsWith(".partial");
+                        || name.endsWith(".partial") || name.endsWith(".onnx") || name.endsWith(".onnx_data");
                 if (Files.isRegularFile(f) && !weights && Files.size(f) < (64L << 20)) {
                     Files.copy(f, to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
                 }
@@ -128,7 +183,7 @@ public final class Converter {
         SafetensorsWriter.write(output, tensors);
     }
 
-    /** The tensors of a safetensors file or a PyTorch checkpoint. */
+    /** The tensors of a safetensors file, a PyTorch checkpoint, or an ONNX export (as they are mapped). */
     public static List<Row> inspect(Path file) {
         List<Row> rows = new ArrayList<>();
         if (file.getFileName().toString().endsWith(".safetensors")) {
@@ -139,7 +194,7 @@ public final class Converter {
                 }
             }
         } else {
-            for (Tensor t : TorchCheckpoint.read(file)) {
+            for (Tensor t : isOnnx(file) ? readOnnx(file) : TorchCheckpoint.read(file)) {
                 rows.add(new Row(t.name(), t.dtype(), t.shape(), t.data().length));
             }
         }
