@@ -32,27 +32,8 @@ if stale; then
   fi
 fi
 
-# The Vector API for the engine, and what Spark's own launcher passes to every JVM it starts on
-# Java 17+ (org.apache.spark.launcher.JavaModuleOptions; the same list as spark/pom.xml's tests).
 flags=(
-  --add-modules jdk.incubator.vector
-  -XX:+IgnoreUnrecognizedVMOptions
-  --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-  --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
-  --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  -Dio.netty.tryReflectionSetAccessible=true
-  --sun-misc-unsafe-memory-access=allow
-  --enable-native-access=ALL-UNNAMED
+  @"$root/spark/conf/java-options"
   -Dlog4j2.configurationFile="$root/spark/conf/log4j2.properties"
   -Dspark.ui.enabled=false
 )
