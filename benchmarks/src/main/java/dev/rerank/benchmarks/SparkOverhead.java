@@ -28,7 +28,8 @@ import org.apache.spark.sql.types.StructType;
  * pairs per second per core, and what that makes of a billion pairs. Stops if a Spark score
  * differs from the library's by a single bit.
  *
- * <p>Run with {@code benchmarks/spark-overhead.sh [--rounds R] [--partitions P] [--cores N]}.
+ * <p>Run with {@code benchmarks/spark-overhead.sh [--rounds R] [--partitions P] [--cores N] [--pairs N]}
+ * ({@code --pairs}: only the first N, for a quick smoke run).
  */
 public final class SparkOverhead {
     private SparkOverhead() {}
@@ -38,14 +39,15 @@ public final class SparkOverhead {
         int cores = option(args, "--cores", 2);
         int partitions = option(args, "--partitions", 2 * cores);
         Path dir = modelDirectory(Path.of("benchmarks/target/spark-model"));
-        List<Pair> pairs = Race.stsbPairs();
+        List<Pair> all = Race.stsbPairs();
+        List<Pair> pairs = all.subList(0, Math.min(all.size(), option(args, "--pairs", all.size())));
         SparkSession spark = SparkSession.builder().master("local[" + cores + "]").appName("rerank spark overhead")
                 .config("spark.ui.enabled", "false").getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         try (CrossEncoder library = CrossEncoder.builder(dir).threads(cores).build()) {
             SparkCrossEncoder model = SparkCrossEncoder.builder(dir.toString()).build();
             Dataset<Row> frame = frame(spark, pairs, partitions);
-            System.out.printf("%,d STS-B pairs, distilroberta-base shape; Spark local[%d] with %d partitions vs CrossEncoder with %d threads%n",
+            System.out.printf("%,d STS-B test pairs, distilroberta-base shape; Spark local[%d] with %d partitions vs CrossEncoder with %d threads%n",
                     pairs.size(), cores, partitions, cores);
 
             float[] want = library.predict(pairs); // warm-up, and the numbers Spark must give

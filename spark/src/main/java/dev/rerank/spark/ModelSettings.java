@@ -4,6 +4,7 @@ import dev.rerank.CrossEncoder;
 import dev.rerank.SentenceEncoder;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -94,6 +95,15 @@ record ModelSettings(ModelSource source, int batchSize, int maxLength, Boolean n
     }
 
     private static boolean onCluster() {
-        return SparkSession.getActiveSession().isDefined() && !SparkSession.getActiveSession().get().sparkContext().isLocal();
+        return session().map(s -> !s.sparkContext().isLocal()).orElse(false);
+    }
+
+    /** This thread's SparkSession, else the application's default one, if any is running. */
+    static Optional<SparkSession> session() {
+        scala.Option<SparkSession> s = SparkSession.getActiveSession();
+        if (s.isEmpty()) {
+            s = SparkSession.getDefaultSession();
+        }
+        return s.isDefined() ? Optional.of(s.get()) : Optional.empty();
     }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkFiles;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * Where a model comes from, as a value that travels to the executors and is turned into a local
@@ -59,7 +58,7 @@ public record ModelSource(Kind kind, String location) implements Serializable {
         if (Files.isDirectory(Path.of(spec))) {
             return directory(spec);
         }
-        if (SparkSession.getActiveSession().isDefined() && !spec.contains("/") && Files.isDirectory(Path.of(SparkFiles.get(spec)))) {
+        if (ModelSettings.session().isPresent() && !spec.contains("/") && Files.isDirectory(Path.of(SparkFiles.get(spec)))) {
             return sparkFiles(spec);
         }
         if (HUB_ID.matcher(spec).matches() && !spec.startsWith(".")) {
@@ -93,8 +92,8 @@ public record ModelSource(Kind kind, String location) implements Serializable {
      * nothing else in this module changes. Until then a hub id is refused with what to do instead.
      */
     private static Path resolveHubId(String id) {
-        throw new ModelException("model " + id + ": hub ids are not resolved on Spark executors yet; download it once"
-                + " (rerank download " + id + ") and pass the directory, or ship it with --archives");
+        throw new ModelException("model directory not found: " + id + "; as a hub id it cannot be resolved on Spark"
+                + " executors yet: download it once (rerank download " + id + ") and pass the directory, or ship it with --archives");
     }
 
     @Override

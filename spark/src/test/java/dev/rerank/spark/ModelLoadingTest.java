@@ -108,6 +108,6 @@ class ModelLoadingTest {
         assertEquals(ModelSource.Kind.DIRECTORY, ModelSource.of(TestSpark.model("tiny-roberta")).kind());
         ModelException e = assertThrows(ModelException.class,
                 () -> SparkCrossEncoder.builder("cross-encoder/ms-marco-MiniLM-L6-v2").build());
-        assertTrue(e.getMessage().contains("hub ids are not resolved on Spark executors yet"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("model directory not found: cross-encoder/ms-marco-MiniLM-L6-v2; as a hub id it cannot be resolved on Spark executors yet"), e.getMessage());
     }
 }
