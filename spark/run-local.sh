@@ -19,14 +19,17 @@ if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ] || ! "$JAVA_HOME/bi
 fi
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
+# Stale when a source file or a pom of the modules in the jar is newer than it (build outputs in
+# target/ do not count).
 stale() {
   [ ! -f "$jar" ] || [ ! -f "$classpath" ] && return 0
-  [ -n "$(find "$root/tokenizer" "$root/engine" "$root/spark" "$root/pom.xml" \
-      \( -name '*.java' -o -name 'pom.xml' \) -newer "$jar" -print -quit 2>/dev/null)" ]
+  [ -n "$(find "$root/pom.xml" "$root/tokenizer" "$root/engine" "$root/spark" -name target -prune -o \
+      \( -name pom.xml -o \( -path '*/src/*' -name '*.java' \) \) -newer "$jar" -print -quit 2>/dev/null)" ]
 }
 if stale; then
   echo "run-local: building the job jar (first run or sources changed)..." >&2
-  if ! (cd "$root" && mvn -B -q -Dmaven.test.skip=true package -pl spark -am >"$root/spark/build.log" 2>&1); then
+  if ! (cd "$root" && mvn -B -q -Dmaven.test.skip=true -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
+        package -pl spark -am >"$root/spark/build.log" 2>&1); then
     echo "error: build failed; see $root/spark/build.log" >&2
     exit 1
   fi

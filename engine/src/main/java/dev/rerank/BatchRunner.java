@@ -2,9 +2,11 @@ package dev.rerank;
 
 import dev.rerank.kernels.Parallel;
 import dev.rerank.model.Encoder;
+import dev.rerank.model.ModelException;
 import dev.rerank.model.TokenBatch;
 import dev.rerank.model.Workspace;
 import dev.rerank.tokenizer.Encoding;
+import dev.rerank.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -29,6 +31,22 @@ final class BatchRunner implements AutoCloseable {
     private final String owner;
     private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+
+    /**
+     * The longest input the model and tokenizer allow together, after checking that they belong
+     * together; a requested max length above it is an error.
+     */
+    static int lengthLimit(Encoder model, Tokenizer tokenizer, int requested) {
+        if (tokenizer.vocabularySize() > model.config().vocabSize()) {
+            throw new ModelException("the tokenizer has " + tokenizer.vocabularySize() + " tokens but the model's vocabulary "
+                    + model.config().vocabSize() + ": they do not belong together");
+        }
+        int limit = Math.min(model.config().maxSequenceLength(), tokenizer.modelMaxLength());
+        if (requested > limit) {
+            throw new IllegalArgumentException("max length " + requested + " exceeds the model's limit of " + limit);
+        }
+        return limit;
+    }
 
     /** @param owner what to call this in errors, e.g. "CrossEncoder" */
     BatchRunner(Encoder model, int threads, int batchSize, String owner) {

@@ -2,6 +2,7 @@ package dev.rerank;
 
 import dev.rerank.kernels.Activations;
 import dev.rerank.kernels.Softmax;
+import dev.rerank.kernels.Parallel;
 import dev.rerank.model.Encoder;
 import dev.rerank.model.ModelConfig;
 import dev.rerank.model.ModelException;
@@ -71,6 +72,15 @@ public final class CrossEncoder implements AutoCloseable {
         return builder(dir).build();
     }
 
+    /**
+     * Loads a local model directory or a Hugging Face hub id ({@code org/name}), downloaded into
+     * and then read from the same cache as Python's huggingface_hub (HF_HOME, HF_HUB_CACHE,
+     * HF_TOKEN, HF_HUB_OFFLINE apply).
+     */
+    public static CrossEncoder load(String idOrPath) {
+        return load(dev.rerank.hub.Hub.resolve(idOrPath));
+    }
+
     public static Builder builder(Path dir) {
         return new Builder(dir);
     }
@@ -85,7 +95,7 @@ public final class CrossEncoder implements AutoCloseable {
         private ModelConfig config;
         private WeightSource weights;
         private Tokenizer tokenizer;
-        private int threads = Runtime.getRuntime().availableProcessors();
+        private int threads = Math.min(Runtime.getRuntime().availableProcessors(), Parallel.MAX_THREADS);
         private int maxLength = -1;
         private int batchSize = 32;
 
@@ -102,9 +112,7 @@ public final class CrossEncoder implements AutoCloseable {
 
         /** Worker threads for one call (default: available processors). */
         public Builder threads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
-            }
+            Parallel.checkThreads(threads);
             this.threads = threads;
             return this;
         }
@@ -128,6 +136,7 @@ public final class CrossEncoder implements AutoCloseable {
         }
 
         public CrossEncoder build() {
+            VectorSupport.require();
             Encoder model;
             Tokenizer tok = tokenizer;
             if (dir != null) {
@@ -142,14 +151,7 @@ public final class CrossEncoder implements AutoCloseable {
             } else {
                 model = Encoder.load(config, weights, true);
             }
-            if (tok.vocabularySize() > model.config().vocabSize()) {
-                throw new ModelException("the tokenizer has " + tok.vocabularySize() + " tokens but the model's vocabulary "
-                        + model.config().vocabSize() + ": they do not belong together");
-            }
-            int limit = Math.min(model.config().maxSequenceLength(), tok.modelMaxLength());
-            if (maxLength > limit) {
-                throw new IllegalArgumentException("max length " + maxLength + " exceeds the model's limit of " + limit);
-            }
+            int limit = BatchRunner.lengthLimit(model, tok, maxLength);
             if (maxLength >= 0 && maxLength < tok.specialTokens(true)) {
                 throw new IllegalArgumentException("max length must be at least " + tok.specialTokens(true)
                         + " (the pair's special tokens), got " + maxLength);
@@ -231,12 +233,30 @@ public final class CrossEncoder implements AutoCloseable {
         return tokenizer.encodePair(pair.a(), pair.b(), maxLength, Truncation.LONGEST_FIRST);
     }
 
+    /**
+     * Logits of pairs the caller has already encoded (with this model's tokenizer, within
+     * {@link #maxLength()}), in input order: for callers that need the tokens themselves, to
+     * count them or to truncate another way, without tokenizing twice.
+     *
+     * @throws IllegalArgumentException when an encoding is longer than {@link #maxLength()}
+     */
+    public float[][] logitsOf(List<Encoding> encoded) {
+        Encoding[] inputs = encoded.toArray(Encoding[]::new);
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i].length() > maxLength) {
+                throw new IllegalArgumentException("encoding " + i + " has " + inputs[i].length()
+                        + " tokens, more than the max length of " + maxLength);
+            }
+        }
+        return runner.run(inputs, (batch, ws, parallel) -> model.classify(batch, ws, parallel, null));
+    }
+
     private float[][] logits(List<Pair> pairs) {
         Encoding[] inputs = new Encoding[pairs.size()];
         for (int i = 0; i < inputs.length; i++) {
             inputs[i] = encode(pairs.get(i));
         }
-        return runner.run(inputs, (batch, ws, parallel) -> model.classify(batch, ws, parallel, null));
+        return logitsOf(List.of(inputs));
     }
 
     private void activate(float[] row) {

@@ -2,12 +2,14 @@ package dev.rerank;
 
 import dev.rerank.embedding.Pooling;
 import dev.rerank.embedding.SentenceTransformersDir;
+import dev.rerank.kernels.Parallel;
 import dev.rerank.model.Encoder;
 import dev.rerank.model.ModelConfig;
 import dev.rerank.model.ModelException;
 import dev.rerank.model.RowSelection;
 import dev.rerank.tokenizer.Encoding;
 import dev.rerank.tokenizer.Tokenizer;
+import dev.rerank.tokenizer.TruncationDirection;
 import dev.rerank.weights.ModelWeights;
 import dev.rerank.weights.WeightSource;
 import java.nio.file.Files;
@@ -62,6 +64,11 @@ public final class SentenceEncoder implements AutoCloseable {
         return builder(dir).build();
     }
 
+    /** Loads a local directory or a Hugging Face hub id (downloaded into the shared cache), with the defaults. */
+    public static SentenceEncoder load(String idOrPath) {
+        return load(dev.rerank.hub.Hub.resolve(idOrPath));
+    }
+
     public static Builder builder(Path dir) {
         return new Builder(dir, null, null, null, null);
     }
@@ -77,7 +84,7 @@ public final class SentenceEncoder implements AutoCloseable {
         private final WeightSource weights;
         private final Tokenizer tokenizer;
         private final Pooling pooling;
-        private int threads = Runtime.getRuntime().availableProcessors();
+        private int threads = Math.min(Runtime.getRuntime().availableProcessors(), Parallel.MAX_THREADS);
         private int batchSize = 32;
         private int maxLength = -1;
         private Boolean normalize;
@@ -92,9 +99,7 @@ public final class SentenceEncoder implements AutoCloseable {
 
         /** Worker threads for one call (default: available processors). */
         public Builder threads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
-            }
+            Parallel.checkThreads(threads);
             this.threads = threads;
             return this;
         }
@@ -124,6 +129,7 @@ public final class SentenceEncoder implements AutoCloseable {
         }
 
         public SentenceEncoder build() {
+            VectorSupport.require();
             if (dir == null) {
                 Encoder model = Encoder.load(config, weights, false);
                 return finish(model, tokenizer, pooling, -1, false, Map.of(), null);
@@ -146,14 +152,7 @@ public final class SentenceEncoder implements AutoCloseable {
 
         private SentenceEncoder finish(Encoder model, Tokenizer tok, Pooling pool, int maxSeqLength, boolean lower,
                                        Map<String, String> prompts, String defaultPrompt) {
-            if (tok.vocabularySize() > model.config().vocabSize()) {
-                throw new ModelException("the tokenizer has " + tok.vocabularySize() + " tokens but the model's vocabulary "
-                        + model.config().vocabSize() + ": they do not belong together");
-            }
-            int limit = Math.min(model.config().maxSequenceLength(), tok.modelMaxLength());
-            if (maxLength > limit) {
-                throw new IllegalArgumentException("max length " + maxLength + " exceeds the model's limit of " + limit);
-            }
+            int limit = BatchRunner.lengthLimit(model, tok, maxLength);
             int length = maxLength > 0 ? maxLength : maxSeqLength > 0 ? Math.min(maxSeqLength, limit) : limit;
             Pooling p = normalize == null ? pool : pool.withNormalize(normalize);
             return new SentenceEncoder(model, tok, p, threads, batchSize, length, lower, prompts, defaultPrompt);
@@ -179,13 +178,31 @@ public final class SentenceEncoder implements AutoCloseable {
                         + (prompts.isEmpty() ? "" : " (it has " + String.join(", ", prompts.keySet()) + ")"));
             }
         }
-        Encoding[] inputs = new Encoding[texts.size()];
-        for (int i = 0; i < inputs.length; i++) {
+        List<Encoding> inputs = new java.util.ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
             if (text == null) {
                 throw new IllegalArgumentException("text " + i + " is null");
             }
-            inputs[i] = tokenize(prompt + text);
+            inputs.add(tokenize(prompt + text));
+        }
+        return embeddingsOf(inputs);
+    }
+
+    /**
+     * Embeddings of texts the caller has already tokenized (with this model's tokenizer, framed
+     * as {@link #tokenize} frames them, within {@link #maxLength()}), in input order: for callers
+     * that need the tokens themselves, to count them or to truncate another way.
+     *
+     * @throws IllegalArgumentException when an encoding is longer than {@link #maxLength()}
+     */
+    public float[][] embeddingsOf(List<Encoding> encodings) {
+        Encoding[] inputs = encodings.toArray(Encoding[]::new);
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i].length() > maxLength) {
+                throw new IllegalArgumentException("encoding " + i + " has " + inputs[i].length()
+                        + " tokens, more than the max length of " + maxLength);
+            }
         }
         int hidden = model.config().hiddenSize();
         RowSelection rows = pooling.firstTokenOnly() ? RowSelection.FIRST_TOKENS : RowSelection.EVERY_TOKEN;
@@ -203,7 +220,18 @@ public final class SentenceEncoder implements AutoCloseable {
 
     /** The tokens the model sees for a text: {@code [CLS] text [SEP]}, cut to the max length. */
     public Encoding tokenize(String text) {
-        return tokenizer.encodeSingle(lowerCase ? text.toLowerCase(Locale.ROOT) : text, maxLength);
+        return tokenize(text, maxLength, TruncationDirection.RIGHT);
+    }
+
+    /** The same, cut to {@code maxLength} tokens from the given end (Integer.MAX_VALUE: not cut). */
+    public Encoding tokenize(String text, int maxLength, TruncationDirection direction) {
+        String t = lowerCase ? text.toLowerCase(Locale.ROOT) : text;
+        return tokenizer.encodeSingle(t, maxLength, direction);
+    }
+
+    /** The model's named prompts (config_sentence_transformers.json), name → text. */
+    public Map<String, String> prompts() {
+        return prompts;
     }
 
     /** Cosine similarity, as sentence-transformers' default similarity function. */

@@ -59,6 +59,11 @@ final class Args {
     }
 
     int integer(String name, int fallback, int min) {
+        return integer(name, fallback, min, Integer.MAX_VALUE);
+    }
+
+    /** The option as a whole number in [min, max], or {@code fallback} when it is absent. */
+    int integer(String name, int fallback, int min, int max) {
         String v = options.get(name);
         if (v == null) {
             return fallback;
@@ -67,6 +72,9 @@ final class Args {
             int n = Integer.parseInt(v);
             if (n < min) {
                 throw new UsageException("--" + name + " must be at least " + min + ", got " + n);
+            }
+            if (n > max) {
+                throw new UsageException("--" + name + " must be at most " + max + ", got " + n);
             }
             return n;
         } catch (NumberFormatException e) {

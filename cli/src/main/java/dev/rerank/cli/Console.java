@@ -1,5 +1,6 @@
 package dev.rerank.cli;
 
+import dev.rerank.hub.HubSettings;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;

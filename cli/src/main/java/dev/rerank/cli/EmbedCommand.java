@@ -44,7 +44,7 @@ final class EmbedCommand {
             throw new UsageException("embed needs texts, or --input FILE");
         }
         try (SentenceEncoder model = ModelOptions.loadSentenceEncoder(args, console)) {
-            float[][] embeddings = model.encode(texts, args.get("prompt", null));
+            float[][] embeddings = Scoring.embeddings(model, texts, args.get("prompt", null), console.err());
             for (float[] e : embeddings) {
                 JsonObject line = new JsonObject();
                 line.add("embedding", PredictCommand.array(e));

@@ -63,18 +63,11 @@ final class EvalCommand {
                         + model.config().numLabels() + " labels");
             }
             long start = System.nanoTime();
-            double[] scores = new double[pairs.size()];
-            Progress progress = Progress.start(console.err(), "scoring pairs", pairs.size());
-            int chunk = 128;
-            for (int from = 0; from < pairs.size(); from += chunk) {
-                int to = Math.min(pairs.size(), from + chunk);
-                float[] s = model.predict(pairs.subList(from, to));
-                for (int i = from; i < to; i++) {
-                    scores[i] = s[i - from];
-                }
-                progress.update(to);
+            float[] s = Scoring.scores(model, pairs, console.err());
+            double[] scores = new double[s.length];
+            for (int i = 0; i < s.length; i++) {
+                scores[i] = s[i];
             }
-            progress.finish();
             report(data, scores, gold, "", start, pairs.size() + " pairs");
         }
     }
@@ -88,11 +81,11 @@ final class EvalCommand {
                 first.add(p.a());
                 second.add(p.b());
             }
-            Progress progress = Progress.start(console.err(), "embedding sentences", 2 * pairs.size());
-            float[][] a = model.encode(first);
-            progress.update(pairs.size());
-            float[][] b = model.encode(second);
-            progress.finish();
+            List<String> both = new ArrayList<>(first);
+            both.addAll(second);
+            float[][] all = Scoring.embeddings(model, both, null, console.err());
+            float[][] a = java.util.Arrays.copyOfRange(all, 0, pairs.size());
+            float[][] b = java.util.Arrays.copyOfRange(all, pairs.size(), all.length);
             double[] scores = new double[pairs.size()];
             for (int i = 0; i < scores.length; i++) {
                 scores[i] = SentenceEncoder.similarity(a[i], b[i]);

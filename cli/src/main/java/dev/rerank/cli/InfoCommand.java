@@ -35,18 +35,24 @@ final class InfoCommand {
             throw new UsageException("info takes one model");
         }
         String model = args.positionals().isEmpty() ? args.get("model", ModelResolver.DEFAULT_MODEL) : args.positionals().get(0);
-        Path dir = new ModelResolver(console.hub(), console.err()).resolve(model, args.get("revision", "main"));
+        // Config and tokenizer only: a hub model's weights are not downloaded just to describe it.
+        ModelResolver resolver = new ModelResolver(console.hub(), console.err());
+        Path dir = resolver.resolveWithoutWeights(model, args.get("revision", "main"));
         boolean embedding = SentenceTransformersDir.isEmbeddingModel(dir);
         SentenceTransformersDir st = embedding ? SentenceTransformersDir.read(dir) : null;
         Path modelDir = embedding ? st.transformer() : dir;
         ModelConfig c = ModelConfig.load(modelDir.resolve("config.json"));
         long parameters = 0;
         Map<String, Long> dtypes = new TreeMap<>();
-        try (WeightSource w = ModelWeights.open(modelDir)) {
-            for (String name : w.names()) {
-                TensorInfo t = w.info(name);
-                parameters += t.elementCount();
-                dtypes.merge(t.dtype().name(), t.elementCount(), Long::sum);
+        Path weights = embedding ? modelDir : resolver.ensureSafetensors(dir);
+        boolean local = Files.exists(weights.resolve("model.safetensors")) || Files.exists(weights.resolve("model.safetensors.index.json"));
+        if (local) {
+            try (WeightSource w = ModelWeights.open(weights)) {
+                for (String name : w.names()) {
+                    TensorInfo t = w.info(name);
+                    parameters += t.elementCount();
+                    dtypes.merge(t.dtype().name(), t.elementCount(), Long::sum);
+                }
             }
         }
         String tokenizer = Tokenizer.load(modelDir).kind()
@@ -65,8 +71,12 @@ final class InfoCommand {
             out.println("labels:       " + String.join(", ", c.labels()));
             out.println("activation:   " + c.activation().name().toLowerCase(Locale.ROOT));
         }
-        out.printf(Locale.ROOT, "parameters:   %,d%n", parameters);
-        out.println("dtype:        " + String.join(", ", dtypes.keySet()));
+        if (local) {
+            out.printf(Locale.ROOT, "parameters:   %,d%n", parameters);
+            out.println("dtype:        " + String.join(", ", dtypes.keySet()));
+        } else {
+            out.println("weights:      not downloaded ('rerank download " + model + "' fetches them)");
+        }
         out.println("tokenizer:    " + tokenizer);
     }
 }

@@ -1,6 +1,8 @@
 package dev.rerank.cli;
 
+import dev.rerank.VectorSupport;
 import dev.rerank.convert.CheckpointException;
+import dev.rerank.hub.HubException;
 import dev.rerank.model.ModelException;
 import dev.rerank.tokenizer.TokenizerException;
 import dev.rerank.weights.WeightsException;
@@ -37,6 +39,12 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        if (!VectorSupport.available()) {
+            // Checked before anything else: every command but --help would otherwise fail deep inside.
+            System.err.println("error: the JDK's Vector API module is not enabled: run java " + VectorSupport.FLAG
+                    + " -jar rerank.jar ..., or the ./rerank launcher, which adds it");
+            System.exit(1);
+        }
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
         String home = System.getProperty("rerank.home", ".");

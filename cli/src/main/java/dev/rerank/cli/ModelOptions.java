@@ -2,6 +2,9 @@ package dev.rerank.cli;
 
 import dev.rerank.CrossEncoder;
 import dev.rerank.SentenceEncoder;
+import dev.rerank.embedding.SentenceTransformersDir;
+import dev.rerank.kernels.Parallel;
+import dev.rerank.model.ModelConfig;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -15,8 +18,8 @@ final class ModelOptions {
               --revision R     hub revision (default main)
               --max-length N   truncate pairs to N tokens, longest text first (default: the model's)
               --batch-size N   pairs per forward pass (default 32)
-              --threads N      worker threads (default: all cores)
-            """.formatted(ModelResolver.DEFAULT_MODEL);
+              --threads N      worker threads (default: all cores; at most %d)
+            """.formatted(ModelResolver.DEFAULT_MODEL, Parallel.MAX_THREADS);
 
     private ModelOptions() {}
 
@@ -38,17 +41,18 @@ final class ModelOptions {
 
     /** Checks the numeric options before anything slow (a download) happens. */
     static void checkNumbers(Args args) {
-        args.integer("threads", 1, 1);
+        threads(args);
         args.integer("batch-size", 32, 1);
         args.integer("max-length", -1, 2);
     }
 
     static CrossEncoder load(Args args, Path dir) {
-        int threads = args.integer("threads", Runtime.getRuntime().availableProcessors(), 1);
+        int threads = threads(args);
         int batchSize = args.integer("batch-size", 32, 1);
         int maxLength = args.integer("max-length", -1, 4);
         CrossEncoder.Builder b = CrossEncoder.builder(dir).threads(threads).batchSize(batchSize);
         if (maxLength > 0) {
+            checkMaxLength(maxLength, dir);
             b.maxLength(maxLength);
         }
         return b.build();
@@ -60,17 +64,36 @@ final class ModelOptions {
     }
 
     static SentenceEncoder loadSentenceEncoder(Args args, Path dir) {
-        int threads = args.integer("threads", Runtime.getRuntime().availableProcessors(), 1);
+        return sentenceEncoderBuilder(args, dir).build();
+    }
+
+    static SentenceEncoder.Builder sentenceEncoderBuilder(Args args, Path dir) {
+        int threads = threads(args);
         int batchSize = args.integer("batch-size", 32, 1);
         int maxLength = args.integer("max-length", -1, 2);
         SentenceEncoder.Builder b = SentenceEncoder.builder(dir).threads(threads).batchSize(batchSize);
         if (maxLength > 0) {
+            checkMaxLength(maxLength, SentenceTransformersDir.read(dir).transformer());
             b.maxLength(maxLength);
         }
         if (args.has("no-normalize")) {
             b.normalize(false);
         }
-        return b.build();
+        return b;
+    }
+
+    /** Too long is as much a usage error (exit 2) as too short: say so before loading the weights. */
+    private static void checkMaxLength(int maxLength, Path modelDir) {
+        int limit = ModelConfig.load(modelDir.resolve("config.json")).maxSequenceLength();
+        if (maxLength > limit) {
+            throw new UsageException("--max-length must be at most " + limit + " for this model, got " + maxLength);
+        }
+    }
+
+    /** --threads, default all cores, at most Parallel.MAX_THREADS. */
+    static int threads(Args args) {
+        return args.integer("threads", Math.min(Runtime.getRuntime().availableProcessors(), Parallel.MAX_THREADS),
+                1, Parallel.MAX_THREADS);
     }
 
     static void help(String[] argv, String usage) {

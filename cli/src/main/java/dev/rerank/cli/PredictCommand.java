@@ -48,7 +48,7 @@ final class PredictCommand {
             throw new UsageException("predict needs two texts, or --input FILE");
         }
         try (CrossEncoder model = ModelOptions.load(args, console)) {
-            float[][] logits = model.predict(pairs, CrossEncoder.Output.LOGITS);
+            float[][] logits = Scoring.logits(model, pairs, console.err());
             List<String> labels = model.config().labels();
             boolean single = labels.size() == 1;
             float[][] scores = model.transform(logits, single ? CrossEncoder.Output.ACTIVATED : CrossEncoder.Output.PROBABILITIES);

@@ -1,31 +1,61 @@
 package dev.rerank.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
-/** A one-line progress bar on stderr, drawn only when stderr is a terminal (never into pipes or logs). */
+/**
+ * A one-line progress bar on stderr, drawn only when stderr is a terminal: never into pipes or
+ * logs, where {@code \r} frames would be noise. stdout does not matter (predict's results may go
+ * to a file while the bar shows).
+ */
 final class Progress {
-    private static final Progress NONE = new Progress(null, "", -1);
+    /** What the bar counts. */
+    enum Unit { BYTES, PAIRS, TEXTS }
+
+    /** Set by the ./rerank launcher, which pipes java's stderr and so knows better than java. */
+    static final String TERMINAL_PROPERTY = "rerank.stderr.terminal";
+    private static final Progress NONE = new Progress(null, "", -1, Unit.BYTES);
+
     private final PrintStream out;
     private final String label;
     private final long total;
+    private final Unit unit;
     private final long started = System.nanoTime();
     private long lastDraw;
 
-    private Progress(PrintStream out, String label, long total) {
+    private Progress(PrintStream out, String label, long total, Unit unit) {
         this.out = out;
         this.label = label;
         this.total = total;
+        this.unit = unit;
     }
 
-    static boolean terminal() {
+    /** Whether this process's stderr is a terminal. */
+    static boolean stderrIsTerminal() {
+        String told = System.getProperty(TERMINAL_PROPERTY);
+        if (told != null) {
+            return Boolean.parseBoolean(told);
+        }
+        Path fd = Path.of("/proc/self/fd/2");
+        if (Files.isSymbolicLink(fd)) {
+            try {
+                String target = Files.readSymbolicLink(fd).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        // No /proc (macOS, Windows): Console.isTerminal() looks at stdin and stdout, the best left.
         java.io.Console c = System.console();
         return c != null && c.isTerminal();
     }
 
-    /** A bar for {@code total} units (bytes, or pairs), or a silent one when not on a terminal. */
-    static Progress start(PrintStream out, String label, long total) {
-        return out != null && terminal() ? new Progress(out, label, total) : NONE;
+    /** A bar for {@code total} units (-1: unknown), or a silent one when stderr is not a terminal. */
+    static Progress start(PrintStream out, String label, long total, Unit unit) {
+        return out != null && stderrIsTerminal() ? new Progress(out, label, total, unit) : NONE;
     }
 
     void update(long done) {
@@ -44,10 +74,10 @@ final class Progress {
             int width = 24;
             int filled = (int) (width * Math.min(1.0, (double) done / total));
             line.append('[').append("#".repeat(filled)).append(" ".repeat(width - filled)).append("] ");
-            line.append(String.format(Locale.ROOT, "%s / %s  %s/s  ETA %ds", human(done), human(total), human((long) rate),
-                    rate > 0 ? (long) ((total - done) / rate) : 0));
+            line.append(String.format(Locale.ROOT, "%s / %s%s  %s/s  ETA %ds", human(done), human(total), countUnit(),
+                    human((long) rate), rate > 0 ? (long) ((total - done) / rate) : 0));
         } else {
-            line.append(String.format(Locale.ROOT, "%s  %s/s", human(done), human((long) rate)));
+            line.append(String.format(Locale.ROOT, "%s%s  %s/s", human(done), countUnit(), human((long) rate)));
         }
         out.print(line);
         out.flush();
@@ -60,8 +90,13 @@ final class Progress {
         }
     }
 
+    /** " pairs" or " lines" after a count; bytes carry their unit in each number. */
+    private String countUnit() {
+        return unit == Unit.BYTES ? "" : " " + unit.name().toLowerCase(Locale.ROOT);
+    }
+
     private String human(long n) {
-        if (label.endsWith("pairs")) {
+        if (unit != Unit.BYTES) {
             return Long.toString(n);
         }
         if (n >= 1 << 20) {

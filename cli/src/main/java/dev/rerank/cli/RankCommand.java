@@ -52,7 +52,7 @@ final class RankCommand {
         }
         int topK = args.integer("top-k", 0, 1);
         try (CrossEncoder model = ModelOptions.load(args, console)) {
-            List<CrossEncoder.Ranked> ranked = model.rank(args.get("query", ""), docs, topK);
+            List<CrossEncoder.Ranked> ranked = Scoring.rank(model, args.get("query", ""), docs, topK, console.err());
             if (args.has("json")) {
                 JsonArray out = new JsonArray();
                 for (CrossEncoder.Ranked r : ranked) {

@@ -1,9 +1,16 @@
 package dev.rerank.cli;
 
 import dev.rerank.CrossEncoder;
+import dev.rerank.SentenceEncoder;
+import dev.rerank.embedding.SentenceTransformersDir;
+import dev.rerank.serve.Limits;
 import dev.rerank.serve.RerankServer;
+import dev.rerank.serve.Settings;
+import dev.rerank.serve.http.HttpLimits;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -12,20 +19,45 @@ final class ServeCommand {
     static final String USAGE = """
             usage: rerank serve [options]
 
-            Serves the model over HTTP:
-              POST /rerank       text-embeddings-inference: {"query", "texts", "truncate", "raw_scores", "return_text"}
-              POST /v1/rerank    Cohere / Infinity: {"query", "documents", "top_n", "return_documents"}
+            Serves the model over HTTP. A cross-encoder:
+              POST /rerank       text-embeddings-inference: {"query", "texts", "truncate", "truncation_direction",
+                                 "raw_scores", "return_text"}
+              POST /v1/rerank    Cohere / Infinity: {"query", "documents", "top_n", "return_documents", "raw_scores"}
               POST /predict      {"pairs": [[a, b], ...], "raw": false}
-              GET  /health, /info, /metrics (Prometheus)
-            Requests from concurrent clients are scored together in batches. On SIGTERM the server
-            stops accepting, finishes what is in flight (up to --grace seconds) and exits 0.
+            An embedding model (a sentence-transformers directory):
+              POST /embed          text-embeddings-inference: {"inputs": str | [str], "normalize": true,
+                                   "truncate": false, "truncation_direction"} -> [[...], ...]
+              POST /v1/embeddings  OpenAI: {"input": str | [str], "model", "encoding_format": "float" | "base64"}
+            The other kind's endpoints answer 400 saying which kind of model this is. Both kinds:
+              GET  /health, /info (TEI's fields), /metrics (Prometheus)
+            Requests from concurrent clients are scored together in batches of at most
+            --max-batch-tokens tokens, taken fairly from every waiting request. Scores that are not
+            finite numbers are written as null with an "error" field. On SIGTERM the server stops
+            accepting, lets requests in flight finish for up to --grace seconds, answers the rest
+            503, and exits 0.
 
-            options:
-              --host H         address to bind (default 127.0.0.1)
-              --port P         port (default 8080; 0 picks a free one)
-              --grace S        seconds to finish in-flight requests on shutdown (default 10)
-              --max-texts N    texts per request (default 1000)
+            options (TEI's names where the meaning is the same):
+              --host H                    address to bind (default 127.0.0.1)
+              --port P                    port (default 8080; 0 picks a free one)
+              --model-id M                the same as --model
+              --grace S                   seconds to finish in-flight requests on shutdown (default 10)
+              --max-client-batch-size N   texts per request (default 1000; --max-texts is the old name)
+              --max-batch-tokens N        tokens per forward pass across requests (default 4096)
+              --max-queued-pairs N        pairs waiting before new requests get 503 (default 10000)
+              --payload-limit BYTES       largest request body (default 2000000)
+              --auto-truncate true|false  truncate over-long /rerank texts when a request does not say
+                                          "truncate" (default true; --auto-truncate alone means true)
+              --api-key KEY               require "Authorization: Bearer KEY" (all but /health; default off;
+                                          the RERANK_API_KEY environment variable keeps it out of ps)
+              --max-connections N         open connections at once (default 256; more get 503)
+              --header-timeout S          seconds for a request's headers to arrive (default 10; then 408)
+              --body-timeout S            seconds for a request's body to arrive (default 30; then 408)
+              --idle-timeout S            seconds a kept-alive connection may sit idle (default 60)
             """ + ModelOptions.HELP;
+
+    private static final Set<String> VALUED = ModelOptions.with("host", "port", "grace", "max-texts", "model-id",
+            "max-client-batch-size", "max-batch-tokens", "max-queued-pairs", "payload-limit", "api-key", "max-connections",
+            "header-timeout", "body-timeout", "idle-timeout", "auto-truncate");
 
     private final Console console;
 
@@ -35,29 +67,43 @@ final class ServeCommand {
 
     void run(String[] argv) {
         ModelOptions.help(argv, USAGE);
-        Args args = new Args(argv, 1, ModelOptions.with("host", "port", "grace", "max-texts"), Set.of());
+        Args args = new Args(aliases(argv), 1, VALUED, Set.of());
         if (!args.positionals().isEmpty()) {
             throw new UsageException("unexpected argument '" + args.positionals().get(0) + "'");
         }
-        int port = args.integer("port", 8080, 0);
+        Settings settings = settings(args);
         int grace = args.integer("grace", 10, 0);
-        RerankServer.Limits defaults = RerankServer.Limits.defaults();
-        RerankServer.Limits limits = new RerankServer.Limits(defaults.maxBodyBytes(), args.integer("max-texts", defaults.maxTexts(), 1),
-                defaults.maxQueuedPairs(), defaults.maxBatchPairs());
-        String host = args.get("host", "127.0.0.1");
-        CrossEncoder model = ModelOptions.load(args, console);
+        ModelOptions.checkNumbers(args);
+        Path dir = ModelOptions.resolve(args, console);
+        AutoCloseable model;
         RerankServer server;
         try {
-            server = new RerankServer(model, args.get("model", ModelResolver.DEFAULT_MODEL), host, port, limits);
+            if (SentenceTransformersDir.isEmbeddingModel(dir)) {
+                // Requests normalize as they ask (TEI) or as the model says (OpenAI): the model itself does not.
+                boolean normalizes = SentenceTransformersDir.read(dir).pooling().normalize();
+                SentenceEncoder embedder = ModelOptions.sentenceEncoderBuilder(args, dir).normalize(false).build();
+                model = embedder;
+                server = startOrClose(embedder, () -> new RerankServer(embedder, normalizes, settings));
+            } else {
+                CrossEncoder reranker = ModelOptions.load(args, dir);
+                model = reranker;
+                server = startOrClose(reranker, () -> new RerankServer(reranker, settings));
+            }
         } catch (IOException e) {
-            model.close();
-            throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
-        console.err().println("rerank: serving on http://" + host + ":" + server.port() + " (Ctrl-C or SIGTERM to stop)");
+        IdleMemory.enable();
+        console.err().println("rerank: serving on http://" + settings.host() + ":" + server.port() + " (Ctrl-C or SIGTERM to stop)");
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable shutdown = () -> {
-            server.stop(grace);
-            model.close();
+            // Close the model only when no forward pass is still running on it; else the exit ends it.
+            if (server.stop(Duration.ofSeconds(grace))) {
+                try {
+                    model.close();
+                } catch (Exception e) {
+                    console.err().println("rerank: closing the model: " + e.getMessage());
+                }
+            }
             stopped.countDown();
         };
         // Handle SIGTERM ourselves so a graceful stop exits 0 (a plain JVM shutdown exits 143).
@@ -71,5 +117,77 @@ final class ServeCommand {
             shutdown.run();
         }
         console.err().println("rerank: stopped");
+    }
+
+    private interface Start {
+        RerankServer start() throws IOException;
+    }
+
+    /** Starts the server; on failure closes the model it would have served. */
+    private static RerankServer startOrClose(AutoCloseable model, Start start) throws IOException {
+        try {
+            return start.start();
+        } catch (IOException | RuntimeException e) {
+            try {
+                model.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** TEI's spellings: --model-id is --model; --auto-truncate alone is --auto-truncate true. */
+    private static String[] aliases(String[] argv) {
+        String[] out = new String[argv.length];
+        for (int i = 0; i < argv.length; i++) {
+            String a = argv[i];
+            if (a.equals("--model-id") || a.startsWith("--model-id=")) {
+                a = "--model" + a.substring("--model-id".length());
+            } else if (a.equals("--auto-truncate") && (i + 1 == argv.length || argv[i + 1].startsWith("--"))) {
+                a = "--auto-truncate=true";
+            }
+            out[i] = a;
+        }
+        return out;
+    }
+
+    private Settings settings(Args args) {
+        Limits defaults = Limits.defaults();
+        int clientBatch = args.integer("max-client-batch-size", args.integer("max-texts", defaults.maxClientBatchSize(), 1), 1);
+        Limits limits = new Limits(clientBatch, args.integer("max-queued-pairs", defaults.maxQueuedPairs(), 1),
+                args.integer("max-batch-tokens", defaults.maxBatchTokens(), 1));
+        HttpLimits http = HttpLimits.defaults();
+        http = http.withMaxBodyBytes(args.integer("payload-limit", http.maxBodyBytes(), 1))
+                .withMaxConnections(args.integer("max-connections", http.maxConnections(), 1))
+                .withTimeouts(seconds(args, "header-timeout", http.headerTimeout()), seconds(args, "body-timeout", http.bodyTimeout()),
+                        seconds(args, "idle-timeout", http.idleTimeout()));
+        String apiKey = args.get("api-key", console.env().get("RERANK_API_KEY"));
+        if (apiKey != null && apiKey.isBlank()) {
+            throw new UsageException("--api-key must not be empty");
+        }
+        int port = args.integer("port", 8080, 0);
+        if (port > 65535) {
+            throw new UsageException("--port must be at most 65535, got " + port);
+        }
+        String model = args.get("model", ModelResolver.DEFAULT_MODEL);
+        return new Settings(model, args.get("host", "127.0.0.1"), port, limits, http,
+                bool(args, "auto-truncate", true), apiKey);
+    }
+
+    private static Duration seconds(Args args, String name, Duration fallback) {
+        return args.has(name) ? Duration.ofSeconds(args.integer(name, 0, 1)) : fallback;
+    }
+
+    private static boolean bool(Args args, String name, boolean fallback) {
+        String v = args.get(name, null);
+        if (v == null) {
+            return fallback;
+        }
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new UsageException("--" + name + " takes true or false, got '" + v + "'");
+        };
     }
 }

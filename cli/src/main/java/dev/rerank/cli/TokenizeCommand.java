@@ -44,7 +44,9 @@ final class TokenizeCommand {
             throw new UsageException("unexpected argument '" + args.positionals().get(0) + "'");
         }
         var lines = JsonLines.read(args.get("input", "-"), console);
-        Tokenizer tokenizer = Tokenizer.load(ModelOptions.resolve(args, console));
+        // Only config and tokenizer files: tokenizing never needs the weights.
+        Tokenizer tokenizer = Tokenizer.load(new ModelResolver(console.hub(), console.err())
+                .resolveWithoutWeights(args.get("model", ModelResolver.DEFAULT_MODEL), args.get("revision", "main")));
         for (JsonLines.Line line : lines) {
             JsonObject out;
             try {

@@ -11,16 +11,17 @@ import java.util.Set;
 /** rerank convert / inspect / synth: the weights-converter's command line. */
 final class WeightsCommands {
     static final String CONVERT = """
-            usage: rerank convert SRC [--out DIR] [--dtype f32|f16|bf16]
+            usage: rerank convert SRC --out DIR [--dtype f32|f16|bf16]
 
             SRC is a PyTorch checkpoint (pytorch_model.bin, a shard index, or a model directory):
-            it becomes DIR/model.safetensors (default: beside SRC) with the other model files copied.
+            it becomes DIR/model.safetensors with the other model files (config, tokenizer) copied.
+            The source directory is never written to.
             Nothing in the pickle is executed; only tensor data is read.
             SRC may also be a BERT/RoBERTa encoder exported to ONNX (model.onnx, or a directory
             holding it, as optimum and Xenova export them): its weights get their Hugging Face
             names back and are checked against the config.json beside it (if any).
             SRC may also be a .safetensors file: with --dtype it is rewritten in that dtype
-            (round to nearest even) as DIR/model.safetensors.
+            (round to nearest even) as DIR/model.safetensors, config and tokenizer copied too.
             """;
     static final String INSPECT = """
             usage: rerank inspect FILE
@@ -32,7 +33,8 @@ final class WeightsCommands {
             usage: rerank synth --config config.json --salt S --out DIR [--dtype f32|f16|bf16]
 
             Writes DIR/model.safetensors with synthetic weights (a pure function of salt, tensor name
-            and index) for the model config.json describes, and copies the config.
+            and index) for the model config.json describes, and copies the config and the tokenizer
+            files found beside it.
             """;
 
     private final Console console;
@@ -59,17 +61,20 @@ final class WeightsCommands {
         if (!Files.exists(src)) {
             throw new IllegalArgumentException("not found: " + src);
         }
+        if (!args.has("out")) {
+            throw new UsageException("convert needs --out DIR (the source directory is never written to)");
+        }
         Path base = Files.isDirectory(src) ? src : src.toAbsolutePath().getParent();
-        Path out = Path.of(args.get("out", base.toString()));
+        Path out = Path.of(args.get("out", ""));
+        if (out.toAbsolutePath().normalize().equals(base.toAbsolutePath().normalize())) {
+            throw new UsageException("--out must not be the source's own directory; choose another");
+        }
         Path written;
         if (src.getFileName().toString().endsWith(".safetensors")) {
             if (!args.has("dtype")) {
                 throw new UsageException("a .safetensors source needs --dtype");
             }
             written = out.resolve("model.safetensors");
-            if (written.toAbsolutePath().normalize().equals(src.toAbsolutePath().normalize())) {
-                throw new UsageException("--out would overwrite the source; choose another directory");
-            }
             Converter.convertDtype(src, written, dtype(args));
         } else {
             written = Converter.isOnnx(src) ? Converter.convertOnnx(src, out) : Converter.convertPyTorch(src, out);

@@ -109,6 +109,36 @@ class CommandsTest {
         assertTrue(r.err().startsWith("error: unknown option --frobnicate"), r.err());
     }
 
+    @Test
+    void maxLengthTooShortOrTooLongIsTheSameKindOfError() {
+        CliRunner.Result shortOne = cli.run("predict", "--model", tiny, "--max-length", "2", "a", "b");
+        CliRunner.Result longOne = cli.run("predict", "--model", tiny, "--max-length", "100000", "a", "b");
+        assertEquals(2, shortOne.code(), shortOne.err());
+        assertEquals(2, longOne.code(), longOne.err());
+        assertTrue(longOne.err().startsWith("error: --max-length must be at most 512 for this model, got 100000"), longOne.err());
+    }
+
+    @Test
+    void progressBarOnlyWhenStderrIsATerminal() {
+        StringBuilder in = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            in.append("{\"a\": \"a man eats\", \"b\": \"pair ").append(i).append("\"}\n");
+        }
+        cli.stdin(in.toString());
+        CliRunner.Result plain = cli.run("predict", "--model", tiny, "--input", "-");
+        assertOk(plain);
+        assertEquals("", plain.err(), "not a terminal (a pipe, here): no frames");
+        System.setProperty(Progress.TERMINAL_PROPERTY, "true");
+        try {
+            CliRunner.Result shown = cli.run("predict", "--model", tiny, "--input", "-");
+            assertOk(shown);
+            assertTrue(shown.err().contains("\rscoring [") && shown.err().contains("300 / 300 pairs"), shown.err());
+            assertEquals(plain.out(), shown.out(), "the bar goes to stderr only and changes no score");
+        } finally {
+            System.clearProperty(Progress.TERMINAL_PROPERTY);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"predict", "rank", "tokenize", "eval", "info", "download", "convert", "inspect", "synth"})
     void everyCommandHasHelp(String command) {
@@ -124,7 +154,7 @@ class CommandsTest {
         assertTrue(r.err().startsWith("error: model directory not found"), r.err());
         r = cli.run("predict", "--model", "org/not-cached", "a", "b");
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("pass --model DIR"), r.err());
+        assertTrue(r.err().contains("(--model DIR)"), r.err());
     }
 
     @Test
@@ -234,7 +264,7 @@ class CommandsTest {
         assertTrue(r.out().contains(pearson), r.out() + " lacks " + pearson);
         assertTrue(r.out().contains(spearman), r.out() + " lacks " + spearman);
         assertTrue(r.out().contains("1379 pairs"), r.out());
-        assertTrue(r.err().contains("pairs/s"), r.err());
+        assertTrue(r.err().contains("1379 pairs in "), r.err());
     }
 
     @Test
@@ -298,14 +328,23 @@ class CommandsTest {
         assertTrue(r.out().contains("roberta.embeddings.word_embeddings.weight"), r.out());
         assertTrue(r.out().trim().endsWith("bytes") && r.out().contains("105 tensors"), r.out());
 
-        r = cli.run("convert", converted.toString(), "--dtype", "bf16", "--out", tmp.resolve("bf16").toString());
+        assertEquals(2, cli.run("convert", model.toString()).code(), "the source directory is never the output");
+        assertEquals(2, cli.run("convert", model.toString(), "--out", model.toString()).code());
+        assertEquals(List.of("pytorch_model.bin"), list(model));
+
+        // A dtype change and a synthetic model come out loadable: config and tokenizer go along.
+        r = cli.run("convert", TestData.file("models/tiny-roberta/model.safetensors").toString(), "--dtype", "bf16",
+                "--out", tmp.resolve("bf16").toString());
         assertOk(r);
         assertTrue(cli.run("inspect", tmp.resolve("bf16/model.safetensors").toString()).out().contains("BF16"));
+        assertOk(cli.run("predict", "--model", tmp.resolve("bf16").toString(), "a", "b"));
 
         r = cli.run("synth", "--config", TestData.file("models/tiny-roberta/config.json").toString(), "--salt", "tiny",
                 "--out", tmp.resolve("synth").toString());
         assertOk(r);
         assertTrue(Files.exists(tmp.resolve("synth/config.json")));
+        assertTrue(Files.exists(tmp.resolve("synth/tokenizer.json")));
+        assertOk(cli.run("predict", "--model", tmp.resolve("synth").toString(), "a", "b"));
 
         r = cli.run("inspect", TestData.file("models/checkpoints/malicious-eval.bin").toString());
         assertEquals(1, r.code());
@@ -322,5 +361,13 @@ class CommandsTest {
         assertOk(second);
         assertEquals("", second.err(), "converted only once");
         assertEquals(first.out(), second.out());
+        assertEquals(List.of("config.json", "pytorch_model.bin", "tokenizer.json"), list(model),
+                "the converted copy went to the cache, not into the model's directory");
+    }
+
+    private static List<String> list(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 }

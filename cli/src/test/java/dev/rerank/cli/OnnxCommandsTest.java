@@ -34,7 +34,7 @@ class OnnxCommandsTest {
     }
 
     @Test
-    void convertWritesSafetensorsBesideTheExportOrIntoOut() {
+    void convertWritesSafetensorsIntoOutNeverBesideTheExport() {
         CliRunner.Result r = cli.run("convert", export.resolve("model.onnx").toString(), "--out", tmp.resolve("out").toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(tmp.resolve("out/model.safetensors").toString(), r.out().trim());
@@ -42,10 +42,11 @@ class OnnxCommandsTest {
         r = cli.run("inspect", tmp.resolve("out/model.safetensors").toString());
         assertTrue(r.out().contains("encoder.layer.1.output.dense.weight") && r.out().contains("37 tensors"), r.out());
 
-        r = cli.run("convert", export.toString(), "--dtype", "f16");
+        r = cli.run("convert", export.toString(), "--dtype", "f16", "--out", tmp.resolve("f16").toString());
         assertEquals(0, r.code(), r.err());
-        assertEquals(export.resolve("model.safetensors").toString(), r.out().trim());
-        assertTrue(cli.run("inspect", export.resolve("model.safetensors").toString()).out().contains("F16"));
+        assertEquals(tmp.resolve("f16/model.safetensors").toString(), r.out().trim());
+        assertTrue(cli.run("inspect", tmp.resolve("f16/model.safetensors").toString()).out().contains("F16"));
+        assertTrue(!Files.exists(export.resolve("model.safetensors")), "the source directory is never written to");
     }
 
     @Test
@@ -63,12 +64,12 @@ class OnnxCommandsTest {
         Path onnx = export.resolve("model.onnx");
         byte[] bytes = Files.readAllBytes(onnx);
         Files.write(onnx, Arrays.copyOf(bytes, bytes.length - 100));
-        assertError(cli.run("convert", onnx.toString()), "corrupt protobuf");
+        assertError(cli.run("convert", onnx.toString(), "--out", tmp.resolve("o1").toString()), "corrupt protobuf");
         Files.write(onnx, bytes);
         Files.writeString(export.resolve("config.json"), Files.readString(export.resolve("config.json"))
                 .replace("\"intermediate_size\": 12", "\"intermediate_size\": 16"));
         assertError(cli.run("inspect", onnx.toString()), "the BertModel needs [16, 8]");
-        assertError(cli.run("convert", tmp.resolve("missing.onnx").toString()), "not found");
+        assertError(cli.run("convert", tmp.resolve("missing.onnx").toString(), "--out", tmp.resolve("o2").toString()), "not found");
         assertTrue(!Files.exists(export.resolve("model.safetensors")), "nothing written on failure");
     }
 }

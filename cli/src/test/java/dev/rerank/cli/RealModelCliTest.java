@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rerank.CrossEncoder;
 import dev.rerank.CrossEncoder.Pair;
+import dev.rerank.hub.HubSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;

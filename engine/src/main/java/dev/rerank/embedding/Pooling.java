@@ -8,7 +8,9 @@ import java.util.List;
  * order (cls, max, mean, mean_sqrt_len), then optionally scaled to unit length.
  *
  * <p>Sums run in double and are rounded once, so an embedding does not depend on how many tokens
- * were added in which order.
+ * were added in which order. Normalizing is a separate step on the pooled float vector, so an
+ * embedding normalized later (a server asked for it per request) is bit-identical to one
+ * normalized here.
  */
 public record Pooling(List<Mode> modes, boolean normalize) {
     public enum Mode {
@@ -81,21 +83,24 @@ public record Pooling(List<Mode> modes, boolean normalize) {
             }
             at += hidden;
         }
-        if (normalize) {
-            double sq = 0;
-            for (double v : out) {
-                sq += v * v;
-            }
-            // torch.nn.functional.normalize: v / max(‖v‖, 1e-12)
-            double norm = Math.max(Math.sqrt(sq), 1e-12);
-            for (int i = 0; i < out.length; i++) {
-                out[i] /= norm;
-            }
-        }
         float[] result = new float[out.length];
         for (int i = 0; i < out.length; i++) {
             result[i] = (float) out[i];
         }
-        return result;
+        return normalize ? normalized(result) : result;
+    }
+
+    /** v / max(‖v‖, 1e-12), as torch.nn.functional.normalize, computed in double (a new array). */
+    public static float[] normalized(float[] v) {
+        double sq = 0;
+        for (float x : v) {
+            sq += (double) x * x;
+        }
+        double norm = Math.max(Math.sqrt(sq), 1e-12);
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) (v[i] / norm);
+        }
+        return out;
     }
 }

@@ -36,6 +36,12 @@ public final class Parallel implements AutoCloseable {
     /** Chunks per thread: enough to even out a slow thread, few enough that taking one costs nothing. */
     private static final int CHUNKS_PER_THREAD = 8;
     private static final AtomicInteger POOLS = new AtomicInteger();
+    /**
+     * Most threads one instance may start. Past the cores, more threads only take turns, and each
+     * costs a stack and a workspace; a mistyped count (10^9) would otherwise start threads until
+     * the JVM runs out of memory. Generous enough for any machine this runs on.
+     */
+    public static final int MAX_THREADS = 1024;
 
     private final int threads;
     private final Worker[] workers;
@@ -53,15 +59,23 @@ public final class Parallel implements AutoCloseable {
     private volatile boolean closed;
 
     public Parallel(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
-        }
+        checkThreads(threads);
         this.threads = threads;
         this.workers = new Worker[threads - 1];
         int id = POOLS.incrementAndGet();
         for (int w = 0; w < workers.length; w++) {
             workers[w] = new Worker("rerank-" + id + "-worker-" + (w + 1));
             workers[w].start();
+        }
+    }
+
+    /**
+     * Fails unless {@code threads} is between 1 and {@link #MAX_THREADS}: the one check every
+     * entry point (builder, command line) uses, so the bound lives here.
+     */
+    public static void checkThreads(int threads) {
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be between 1 and " + MAX_THREADS + ", got " + threads);
         }
     }
 

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -12,6 +13,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One {@code .safetensors} file, memory-mapped: an 8-byte little-endian header length, a JSON
@@ -33,6 +36,7 @@ import java.util.Set;
 public final class Safetensors implements WeightSource {
     /** Headers of real checkpoints are kilobytes; anything past this is a corrupt length field. */
     private static final long MAX_HEADER_BYTES = 100L << 20;
+    private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,19}");
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -55,6 +59,7 @@ public final class Safetensors implements WeightSource {
 
     /** Maps and validates a safetensors file. */
     public static Safetensors open(Path path) {
+        requireRegularFile(path, "weights file");
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
@@ -82,6 +87,17 @@ public final class Safetensors implements WeightSource {
         } catch (RuntimeException e) {
             arena.close();
             throw e;
+        }
+    }
+
+    /**
+     * Fails unless {@code path} is a regular file: opening a FIFO blocks until some writer comes,
+     * and a device can be endless, so neither is ever opened.
+     */
+    static void requireRegularFile(Path path, String what) {
+        if (!Files.isRegularFile(path)) {
+            throw new WeightsException(Files.exists(path) ? path + ": not a regular file (a directory, FIFO or device)"
+                    : what + " not found: " + path);
         }
     }
 
@@ -114,7 +130,7 @@ public final class Safetensors implements WeightSource {
             Entry before = byOffset.get(i - 1);
             Entry after = byOffset.get(i);
             if (after.begin < before.end) {
-                throw bad(path, "tensors " + before.info.name() + " and " + after.info.name() + " overlap (bytes "
+                throw bad(path, "tensors " + clip(before.info.name()) + " and " + clip(after.info.name()) + " overlap (bytes "
                         + before.begin + ".." + before.end + " and " + after.begin + ".." + after.end + ")");
             }
         }
@@ -124,43 +140,69 @@ public final class Safetensors implements WeightSource {
     private static Entry parseEntry(Path path, String name, JsonElement json, long dataSize) {
         try {
             JsonObject o = json.getAsJsonObject();
-            String dtypeName = o.get("dtype").getAsString();
+            if (!(o.get("dtype") instanceof JsonPrimitive dtypeJson) || !dtypeJson.isString()) {
+                throw bad(path, "tensor " + clip(name) + " has a malformed header entry: no dtype string");
+            }
+            String dtypeName = dtypeJson.getAsString();
             DType dtype = DType.parse(dtypeName);
             if (dtype == null) {
-                throw bad(path, "tensor " + name + " has unknown dtype " + dtypeName);
+                throw bad(path, "tensor " + clip(name) + " has unknown dtype " + clip(dtypeName));
             }
             JsonArray shapeJson = o.getAsJsonArray("shape");
             long[] shape = new long[shapeJson.size()];
             for (int i = 0; i < shape.length; i++) {
-                shape[i] = shapeJson.get(i).getAsLong();
+                shape[i] = integer(path, name, "shape", shapeJson.get(i));
                 if (shape[i] < 0) {
-                    throw bad(path, "tensor " + name + " has a negative dimension");
+                    throw bad(path, "tensor " + clip(name) + " has a negative dimension");
                 }
             }
             JsonArray offsets = o.getAsJsonArray("data_offsets");
-            long begin = offsets.get(0).getAsLong();
-            long end = offsets.get(1).getAsLong();
+            if (offsets.size() != 2) {
+                throw bad(path, "tensor " + clip(name) + " has " + offsets.size() + " data_offsets, not 2");
+            }
+            long begin = integer(path, name, "data_offsets", offsets.get(0));
+            long end = integer(path, name, "data_offsets", offsets.get(1));
             TensorInfo info = new TensorInfo(name, dtype, shape);
             long expected;
             try {
                 expected = Math.multiplyExact(info.elementCount(), dtype.bytes);
             } catch (ArithmeticException ex) {
-                throw bad(path, "tensor " + name + " has an absurd shape " + info.shapeText());
+                throw bad(path, "tensor " + clip(name) + " has an absurd shape " + clip(info.shapeText()));
             }
             if (begin < 0 || end < begin || end > dataSize) {
-                throw bad(path, "tensor " + name + " claims bytes " + begin + ".." + end
+                throw bad(path, "tensor " + clip(name) + " claims bytes " + begin + ".." + end
                         + " but the data area has " + dataSize + " bytes (truncated file?)");
             }
             if (end - begin != expected) {
-                throw bad(path, "tensor " + name + " is " + dtype + " " + info.shapeText() + " = " + expected
+                throw bad(path, "tensor " + clip(name) + " is " + dtype + " " + info.shapeText() + " = " + expected
                         + " bytes, but its range holds " + (end - begin));
             }
             return new Entry(info, begin, end);
         } catch (WeightsException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw bad(path, "tensor " + name + " has a malformed header entry: " + json);
+            throw bad(path, "tensor " + clip(name) + " has a malformed header entry: " + clip(json.toString()));
         }
+    }
+
+    /**
+     * A JSON integer literal, exactly: {@code 1.9}, {@code "2"}, {@code 4.0} or {@code 1e400} are
+     * errors, not 1, 2, 4 or Long.MAX_VALUE (as the reference implementation's usize fields).
+     */
+    private static long integer(Path path, String name, String field, JsonElement json) {
+        if (json instanceof JsonPrimitive p && p.isNumber() && INTEGER.matcher(p.getAsString()).matches()) {
+            try {
+                return Long.parseLong(p.getAsString());
+            } catch (NumberFormatException e) {
+                // past 64 bits: the error below
+            }
+        }
+        throw bad(path, "tensor " + clip(name) + " has " + field + " " + clip(json.toString()) + ", which is not a 64-bit integer");
+    }
+
+    /** Text from the file, cut to a length fit for an error message. */
+    static String clip(String text) {
+        return text.length() <= 120 ? text : text.substring(0, 120) + "…";
     }
 
     private static WeightsException bad(Path path, String what) {

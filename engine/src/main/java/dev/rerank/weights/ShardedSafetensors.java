@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -11,9 +12,15 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** A checkpoint split over several safetensors files, tied together by {@code model.safetensors.index.json}. */
 public final class ShardedSafetensors implements WeightSource {
+    /** An index lists each tensor once: megabytes for the largest models; more is not an index. */
+    private static final long MAX_INDEX_BYTES = 64L << 20;
+    /** A file name beside the index: no separators, no leading dot, no control characters. */
+    private static final Pattern PLAIN_NAME = Pattern.compile("[^./\\\\\\p{Cntrl}][^/\\\\\\p{Cntrl}]{0,254}");
+
     private final Path index;
     private final Map<String, Safetensors> shardOf;
     private final Map<String, Safetensors> shards;
@@ -25,8 +32,12 @@ public final class ShardedSafetensors implements WeightSource {
     }
 
     public static ShardedSafetensors open(Path index) {
+        Safetensors.requireRegularFile(index, "weights index");
         JsonObject weightMap;
         try {
+            if (Files.size(index) > MAX_INDEX_BYTES) {
+                throw new WeightsException(index + ": " + Files.size(index) + " bytes is too large for a weights index");
+            }
             JsonElement root = JsonParser.parseString(Files.readString(index));
             JsonElement map = root.isJsonObject() ? root.getAsJsonObject().get("weight_map") : null;
             if (map == null || !map.isJsonObject()) {
@@ -44,13 +55,16 @@ public final class ShardedSafetensors implements WeightSource {
         Map<String, Safetensors> shardOf = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, JsonElement> e : weightMap.entrySet()) {
-                String file = e.getValue().getAsString();
-                if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
-                    throw new WeightsException(index + ": shard name " + file + " must be a plain file name");
+                if (!(e.getValue() instanceof JsonPrimitive p) || !p.isString()) {
+                    throw new WeightsException(index + ": weight_map value for " + Safetensors.clip(e.getKey()) + " is not a file name string");
+                }
+                String file = p.getAsString();
+                if (!PLAIN_NAME.matcher(file).matches()) {
+                    throw new WeightsException(index + ": shard name " + Safetensors.clip(file) + " must be a plain file name");
                 }
                 Safetensors shard = shards.computeIfAbsent(file, f -> Safetensors.open(index.resolveSibling(f)));
                 if (shard.info(e.getKey()) == null) {
-                    throw new WeightsException(index + ": tensor " + e.getKey() + " is mapped to " + file
+                    throw new WeightsException(index + ": tensor " + Safetensors.clip(e.getKey()) + " is mapped to " + file
                             + ", which does not contain it");
                 }
                 shardOf.put(e.getKey(), shard);

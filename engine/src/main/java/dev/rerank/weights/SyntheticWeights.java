@@ -20,7 +20,7 @@ public final class SyntheticWeights implements WeightSource {
     private final String salt;
     private final Map<String, TensorInfo> tensors;
 
-    /** @param shapes parameter names and shapes, e.g. {@link dev.rerank.model.RobertaShapes#of} */
+    /** @param shapes parameter names and shapes, e.g. {@link dev.rerank.model.ParameterTable#shapes} */
     public SyntheticWeights(String salt, Map<String, long[]> shapes) {
         this.salt = salt;
         Map<String, TensorInfo> t = new LinkedHashMap<>();

@@ -3,6 +3,8 @@ package dev.rerank.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.rerank.CrossEncoder;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +18,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ParallelTest {
+    @Test
+    void absurdThreadCountsAreRefusedBeforeAnyThreadStarts() {
+        // --threads 1000000000 used to start threads until the JVM ran out of memory.
+        for (int n : new int[] {1_000_000_000, Parallel.MAX_THREADS + 1, 0, -1}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> CrossEncoder.builder(Path.of("unused")).threads(n));
+            assertEquals("threads must be between 1 and 1024, got " + n, e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> new Parallel(n).close());
+        }
+    }
+
     @ParameterizedTest(name = "threads={0}")
     @ValueSource(ints = {1, 2, 3})
     void everyIndexRunsExactlyOnce(int threads) {

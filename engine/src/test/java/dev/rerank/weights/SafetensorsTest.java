@@ -3,7 +3,9 @@ package dev.rerank.weights;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.rerank.TestData;
 import dev.rerank.model.ModelConfig;
@@ -14,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,6 +122,34 @@ class SafetensorsTest {
     }
 
     @Test
+    void headerNumbersAreExactIntegersAndDtypesStrings() throws IOException {
+        // Gson's getAsLong would read 1.9 as 1, "1" as 1 and 1e400 as Long.MAX_VALUE.
+        for (String shape : new String[] {"[1.9]", "[\"1\"]", "[1e400]", "[1.0]", "[99999999999999999999]", "[[1]]"}) {
+            assertError(file("{\"a\":{\"dtype\":\"F32\",\"shape\":" + shape + ",\"data_offsets\":[0,4]}}", 4),
+                    "which is not a 64-bit integer");
+        }
+        assertError(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4.0]}}", 4), "not a 64-bit integer");
+        assertError(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4,8]}}", 4), "3 data_offsets");
+        assertError(file("{\"a\":{\"dtype\":[\"F32\"],\"shape\":[1],\"data_offsets\":[0,4]}}", 4), "no dtype string");
+    }
+
+    @Test
+    void aFifoInPlaceOfTheWeightsIsRefusedWithoutBlocking() throws Exception {
+        Path fifo = dir.resolve("model.safetensors");
+        assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
+        // Opening a FIFO blocks until a writer comes: the old code never returned.
+        WeightsException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(WeightsException.class, () -> ModelWeights.open(dir)));
+        assertTrue(e.getMessage().contains("model.safetensors: not a regular file"), e.getMessage());
+        Files.delete(fifo);
+        Path index = dir.resolve("model.safetensors.index.json");
+        assumeTrue(new ProcessBuilder("mkfifo", index.toString()).start().waitFor() == 0);
+        e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(WeightsException.class, () -> ModelWeights.open(dir)));
+        assertTrue(e.getMessage().contains("index.json: not a regular file"), e.getMessage());
+    }
+
+    @Test
     void unsupportedDtypeIsNamedWhenRead() throws IOException {
         Path p = file("{\"ids\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", 8);
         try (Safetensors st = Safetensors.open(p)) {
@@ -168,5 +199,14 @@ class SafetensorsTest {
         Files.writeString(index, "{\"weight_map\":{\"z\":\"" + a.getFileName() + "\"}}");
         WeightsException e = assertThrows(WeightsException.class, () -> ModelWeights.open(dir));
         assertTrue(e.getMessage().contains("tensor z is mapped to"), e.getMessage());
+        // An object where a file name belongs was an UnsupportedOperationException.
+        Files.writeString(index, "{\"weight_map\":{\"x\":{}}}");
+        e = assertThrows(WeightsException.class, () -> ModelWeights.open(dir));
+        assertTrue(e.getMessage().contains("weight_map value for x is not a file name string"), e.getMessage());
+        for (String bad : new String[] {"", "../x", "a/b", ".hidden", "nul\\u0000.safetensors"}) {
+            Files.writeString(index, "{\"weight_map\":{\"x\":\"" + bad + "\"}}");
+            e = assertThrows(WeightsException.class, () -> ModelWeights.open(dir));
+            assertTrue(e.getMessage().contains("must be a plain file name"), e.getMessage());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.rerank.spark;
 
+import dev.rerank.hub.Hub;
 import dev.rerank.model.ModelException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ public record ModelSource(Kind kind, String location) implements Serializable {
         DIRECTORY,
         /** A file name shipped with the job, found with {@link SparkFiles#get} on each node. */
         SPARK_FILES,
-        /** A Hugging Face hub id ({@code org/name}), resolved on each node into its hub cache. */
+        /** A Hugging Face hub id ({@code org/name}), resolved on each node into its Hugging Face cache. */
         HUB
     }
 
@@ -86,14 +87,13 @@ public record ModelSource(Kind kind, String location) implements Serializable {
     }
 
     /**
-     * THE place where hub ids become directories on a node. The hub client (download into the
-     * Hugging Face cache, offline mode, PyTorch-to-safetensors conversion) lives in the CLI today
-     * and is moving into the engine as {@code dev.rerank.hub}; once there, this method calls it and
-     * nothing else in this module changes. Until then a hub id is refused with what to do instead.
+     * The one place where hub ids become directories on a node: the engine's hub client, which
+     * looks the id up in this node's Hugging Face cache (HF_HOME, HF_HUB_CACHE, HF_TOKEN and
+     * HF_HUB_OFFLINE of the executor's environment apply) and downloads it there when missing.
+     * The JVM's model cache makes this happen once per executor JVM, not once per task.
      */
     private static Path resolveHubId(String id) {
-        throw new ModelException("model directory not found: " + id + "; as a hub id it cannot be resolved on Spark"
-                + " executors yet: download it once (rerank download " + id + ") and pass the directory, or ship it with --archives");
+        return Hub.resolve(id);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.rerank.CrossEncoder;
 import dev.rerank.CrossEncoder.Pair;
@@ -102,12 +103,34 @@ class ModelLoadingTest {
     }
 
     @Test
-    void hubIdsAreRecognisedAndRefusedWithWhatToDoInstead() {
+    void hubIdsAreResolvedThroughTheHuggingFaceCache() throws IOException {
         assertEquals(ModelSource.hub("cross-encoder/ms-marco-MiniLM-L6-v2"), ModelSource.of("cross-encoder/ms-marco-MiniLM-L6-v2"));
         assertEquals(ModelSource.Kind.DIRECTORY, ModelSource.of("./models/x").kind());
         assertEquals(ModelSource.Kind.DIRECTORY, ModelSource.of(TestSpark.model("tiny-roberta")).kind());
-        ModelException e = assertThrows(ModelException.class,
-                () -> SparkCrossEncoder.builder("cross-encoder/ms-marco-MiniLM-L6-v2").build());
-        assertTrue(e.getMessage().startsWith("model directory not found: cross-encoder/ms-marco-MiniLM-L6-v2; as a hub id it cannot be resolved on Spark executors yet"), e.getMessage());
+        assumeTrue(System.getenv("HF_HOME") == null && System.getenv("HF_HUB_CACHE") == null,
+                "HF_HOME or HF_HUB_CACHE is set: the cache cannot be pointed at a test folder");
+        // A cached snapshot in huggingface_hub's layout under ~/.cache/huggingface/hub, ~ made a
+        // test folder: found there without any request, on the driver and in the tasks.
+        Path repo = tmp.resolve("home/.cache/huggingface/hub/models--test-org--tiny-reranker");
+        Path snapshot = repo.resolve("snapshots/0123456789abcdef0123456789abcdef01234567");
+        Files.createDirectories(snapshot);
+        Files.createDirectories(repo.resolve("refs"));
+        Files.writeString(repo.resolve("refs/main"), snapshot.getFileName().toString());
+        Path tiny = TestSpark.testdata("models/tiny-roberta");
+        for (String f : List.of("config.json", "tokenizer.json", "tokenizer_config.json", "model.safetensors")) {
+            Files.copy(tiny.resolve(f), snapshot.resolve(f));
+        }
+        String home = System.getProperty("user.home");
+        System.setProperty("user.home", tmp.resolve("home").toString());
+        try {
+            List<Pair> pairs = TestSpark.pairs(200);
+            SparkCrossEncoder model = SparkCrossEncoder.builder("test-org/tiny-reranker").build();
+            float[] scores = SparkCrossEncoderTest.floats(model.score(TestSpark.frame(pairs, 2), "a", "b").collectAsList(), "score");
+            try (CrossEncoder library = CrossEncoder.load(tiny)) {
+                assertArrayEquals(library.predict(pairs), scores);
+            }
+        } finally {
+            System.setProperty("user.home", home);
+        }
     }
 }

@@ -62,16 +62,22 @@ public final class Tokenizer {
 
     /** {@code <s> text </s>} or {@code [CLS] text [SEP]}, cut to at most {@code maxLength} tokens. */
     public Encoding encodeSingle(String text, int maxLength) {
-        return encodeSingle(text, maxLength, Truncation.LONGEST_FIRST);
+        return encodeSingle(text, maxLength, Truncation.LONGEST_FIRST, TruncationDirection.RIGHT);
     }
 
-    private Encoding encodeSingle(String text, int maxLength, Truncation strategy) {
+    /** The same, cut from the given end: {@link TruncationDirection#LEFT} keeps the text's last tokens. */
+    public Encoding encodeSingle(String text, int maxLength, TruncationDirection direction) {
+        return encodeSingle(text, maxLength, Truncation.LONGEST_FIRST, direction);
+    }
+
+    private Encoding encodeSingle(String text, int maxLength, Truncation strategy, TruncationDirection direction) {
         int specials = requireRoom(maxLength, false);
         int[] ids = encoder.ids(text);
         if (ids.length > maxLength - specials && strategy == Truncation.ONLY_SECOND) {
             throw new TokenizerException("truncation only_second: there is no second text to shorten");
         }
-        int[][] framed = template.frame(ids, Math.min(ids.length, maxLength - specials));
+        int[] kept = direction.keep(ids, Math.min(ids.length, maxLength - specials));
+        int[][] framed = template.frame(kept, kept.length);
         return withTokens(framed[0], framed[1]);
     }
 
@@ -90,14 +96,25 @@ public final class Tokenizer {
      *         tokens, or an only_first/only_second text too short to give up enough tokens)
      */
     public Encoding encodePair(String a, String b, int maxLength, Truncation strategy) {
+        return encodePair(a, b, maxLength, strategy, TruncationDirection.RIGHT);
+    }
+
+    /**
+     * As {@link #encodePair(String, String, int, Truncation)}, cutting each text from the given
+     * end: {@link TruncationDirection#LEFT} keeps the last tokens of each text (the same number
+     * of them as RIGHT keeps of its first ones).
+     */
+    public Encoding encodePair(String a, String b, int maxLength, Truncation strategy, TruncationDirection direction) {
         if (b.isEmpty() && emptySecondIsNoPair) {
-            return encodeSingle(a, maxLength, strategy);
+            return encodeSingle(a, maxLength, strategy, direction);
         }
         int specials = requireRoom(maxLength, true);
         int[] first = encoder.ids(a);
         int[] second = encoder.ids(b);
         int[] keep = strategy.keep(first.length, second.length, maxLength - specials);
-        int[][] framed = template.frame(first, keep[0], second, keep[1]);
+        int[] firstKept = direction.keep(first, keep[0]);
+        int[] secondKept = direction.keep(second, keep[1]);
+        int[][] framed = template.frame(firstKept, firstKept.length, secondKept, secondKept.length);
         return withTokens(framed[0], framed[1]);
     }
 

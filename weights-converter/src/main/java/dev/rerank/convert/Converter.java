@@ -3,6 +3,7 @@ package dev.rerank.convert;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import dev.rerank.model.ModelConfig;
 import dev.rerank.model.ParameterTable;
 import dev.rerank.weights.DType;
@@ -25,6 +26,12 @@ import java.util.Set;
 
 /** The converter's library API: PyTorch or ONNX → safetensors, dtype changes, inspection and synthetic models. */
 public final class Converter {
+    /** A shard index lists each tensor once: megabytes for the largest models; more is not an index. */
+    private static final long MAX_INDEX_BYTES = 64L << 20;
+    /** The files a model's tokenizer may come in. */
+    private static final List<String> TOKENIZER_FILES = List.of(
+            "tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", "vocab.txt", "special_tokens_map.json");
+
     private Converter() {}
 
     /** One row of {@link #inspect}. */
@@ -121,13 +128,21 @@ public final class Converter {
 
     private static List<Tensor> readSharded(Path index) {
         Map<String, Path> shards = new LinkedHashMap<>();
+        TorchCheckpoint.requireRegularFile(index);
         try {
+            if (Files.size(index) > MAX_INDEX_BYTES) {
+                throw new CheckpointException(index + ": " + Files.size(index) + " bytes is too large for a shard index");
+            }
             JsonElement root = JsonParser.parseString(Files.readString(index));
             JsonObject map = root.getAsJsonObject().getAsJsonObject("weight_map");
             for (Map.Entry<String, JsonElement> e : map.entrySet()) {
-                String file = e.getValue().getAsString();
-                if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
-                    throw new CheckpointException(index + ": shard name " + file + " must be a plain file name");
+                if (!(e.getValue() instanceof JsonPrimitive p) || !p.isString()) {
+                    throw new CheckpointException(index + ": weight_map value for " + PickleValues.clip(e.getKey())
+                            + " is not a file name string");
+                }
+                String file = p.getAsString();
+                if (file.isEmpty() || file.contains("/") || file.contains("\\") || file.startsWith(".") || file.indexOf(0) >= 0) {
+                    throw new CheckpointException(index + ": shard name " + PickleValues.clip(file) + " must be a plain file name");
                 }
                 shards.putIfAbsent(file, index.resolveSibling(file));
             }
@@ -167,7 +182,11 @@ public final class Converter {
         }
     }
 
-    /** Rewrites a safetensors file with every float tensor in {@code dtype} (round to nearest even). */
+    /**
+     * Rewrites a safetensors file with every float tensor in {@code dtype} (round to nearest even).
+     * Written into another directory, the model's other small files (config, tokenizer) go along,
+     * so the output loads on its own.
+     */
     public static void convertDtype(Path input, Path output, DType dtype) {
         if (!DTypes.isFloat(dtype)) {
             throw new IllegalArgumentException("target dtype must be F32, F16 or BF16, got " + dtype);
@@ -181,6 +200,11 @@ public final class Converter {
             }
         }
         SafetensorsWriter.write(output, tensors);
+        Path from = input.toAbsolutePath().getParent();
+        Path to = output.toAbsolutePath().getParent();
+        if (!from.normalize().equals(to.normalize())) {
+            copySideFiles(from, to);
+        }
     }
 
     /** The tensors of a safetensors file, a PyTorch checkpoint, or an ONNX export (as they are mapped). */
@@ -203,7 +227,8 @@ public final class Converter {
 
     /**
      * Writes {@code outDir/model.safetensors} with synthetic weights for the model {@code config}
-     * describes (see {@link SyntheticWeights}), plus a copy of the config.
+     * describes (see {@link SyntheticWeights}), plus copies of the config and of the tokenizer
+     * files beside it, so the output loads as a model.
      */
     public static Path synthesize(Path configJson, String salt, Path outDir, DType dtype) {
         ModelConfig config = ModelConfig.load(configJson);
@@ -225,6 +250,13 @@ public final class Converter {
             Path configCopy = outDir.resolve("config.json");
             if (!Files.exists(configCopy) || !Files.isSameFile(configJson, configCopy)) {
                 Files.copy(configJson, configCopy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Path from = configJson.toAbsolutePath().getParent();
+            for (String name : TOKENIZER_FILES) {
+                Path f = from.resolve(name);
+                if (Files.isRegularFile(f) && !(Files.exists(outDir.resolve(name)) && Files.isSameFile(f, outDir.resolve(name)))) {
+                    Files.copy(f, outDir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                }
             }
         } catch (IOException e) {
             throw new CheckpointException("cannot copy " + configJson + " to " + outDir + ": " + e.getMessage(), e);

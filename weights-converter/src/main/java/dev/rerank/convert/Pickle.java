@@ -1,6 +1,5 @@
 package dev.rerank.convert;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +17,13 @@ import java.util.Set;
  *
  * <p>Values: None → {@link #NONE}, bool → Boolean, int → Long (or BigInteger), float → Double,
  * str → String, bytes → byte[], tuple → {@link Tuple}, list → List, dict → LinkedHashMap.
+ *
+ * <p>A hostile pickle costs at most linear time and memory in its size. The decoder is one loop
+ * over the opcodes with an explicit stack, so nesting never recurses; each opcode makes at most
+ * one value or memo entry, and {@link #MAX_VALUES} of those bound the memory; dict keys must be
+ * hashable scalars or small tuples of them ({@link PickleValues#unhashable}), so hashing a key is
+ * cheap; and values are only ever printed by the bounded {@link PickleValues#describe}. Integers
+ * are limited to {@link PickleInput#MAX_INT_BYTES} bytes, since decimal parsing is quadratic in the digits.
  */
 final class Pickle {
     /** Python's None (Java null is kept for "no value"). */
@@ -36,6 +42,11 @@ final class Pickle {
 
         int size() {
             return items.size();
+        }
+
+        @Override
+        public String toString() {
+            return PickleValues.describe(this); // the record's own would recurse without bound
         }
     }
 
@@ -62,17 +73,21 @@ final class Pickle {
             "torch.ByteStorage", "torch.BoolStorage");
 
     private static final Object MARK = new Object();
+    /**
+     * Values pushed plus memo entries made, per pickle. A state dict needs about 30 per tensor, so
+     * even 10,000 tensors stay far below; it caps the decoder's memory at some 100 MB.
+     */
+    static final int MAX_VALUES = 1_000_000;
 
-    private final byte[] data;
+    private final PickleInput in;
     private final String source;
     private final Resolver resolver;
-    private int pos;
     private final List<Object> stack = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
+    private int values;
 
     private Pickle(byte[] data, int start, String source, Resolver resolver) {
-        this.data = data;
-        this.pos = start;
+        this.in = new PickleInput(data, start, source);
         this.source = source;
         this.resolver = resolver;
     }
@@ -83,21 +98,21 @@ final class Pickle {
     static Result load(byte[] data, int start, String source, Resolver resolver) {
         Pickle p = new Pickle(data, start, source, resolver);
         Object value = p.run();
-        return new Result(value, p.pos);
+        return new Result(value, p.in.position());
     }
 
     private Object run() {
         while (true) {
-            int at = pos;
-            int op = u8();
+            int at = in.position();
+            int op = in.u8();
             switch (op) {
                 case 0x80 -> { // PROTO
-                    int protocol = u8();
+                    int protocol = in.u8();
                     if (protocol > 5) {
                         throw bad(at, "pickle protocol " + protocol + " is newer than 5");
                     }
                 }
-                case 0x95 -> skip(8); // FRAME: a length prefix we do not need
+                case 0x95 -> in.skip(8); // FRAME: a length prefix we do not need
                 case '.' -> { // STOP
                     return pop(at);
                 }
@@ -105,23 +120,23 @@ final class Pickle {
                 case 'N' -> push(NONE);
                 case 0x88 -> push(Boolean.TRUE);
                 case 0x89 -> push(Boolean.FALSE);
-                case 'J' -> push((long) i32());
-                case 'K' -> push((long) u8());
-                case 'M' -> push((long) (u8() | (u8() << 8)));
-                case 0x8a -> push(longOf(bytes(u8(), at))); // LONG1
-                case 0x8b -> push(longOf(bytes(length(i32(), at), at))); // LONG4
-                case 'G' -> push(Double.longBitsToDouble(Long.reverseBytes(i64()))); // BINFLOAT is big-endian
-                case 'I' -> push(parseIntLine(at));
-                case 'L' -> push(parseLongLine(at));
-                case 'X' -> push(utf8(length(i32(), at), at)); // BINUNICODE
-                case 0x8c -> push(utf8(u8(), at)); // SHORT_BINUNICODE
-                case 0x8d -> push(utf8(length(i64(), at), at)); // BINUNICODE8
-                case 'T' -> push(new String(bytes(length(i32(), at), at), StandardCharsets.ISO_8859_1)); // BINSTRING
-                case 'U' -> push(new String(bytes(u8(), at), StandardCharsets.ISO_8859_1)); // SHORT_BINSTRING
-                case 'B' -> push(bytes(length(i32(), at), at)); // BINBYTES
-                case 'C' -> push(bytes(u8(), at)); // SHORT_BINBYTES
-                case 0x8e -> push(bytes(length(i64(), at), at)); // BINBYTES8
-                case 0x96 -> push(bytes(length(i64(), at), at)); // BYTEARRAY8
+                case 'J' -> push((long) in.i32());
+                case 'K' -> push((long) in.u8());
+                case 'M' -> push((long) (in.u8() | (in.u8() << 8)));
+                case 0x8a -> push(in.littleEndianInt(in.u8(), at)); // LONG1
+                case 0x8b -> push(in.littleEndianInt(in.i32(), at)); // LONG4
+                case 'G' -> push(Double.longBitsToDouble(Long.reverseBytes(in.i64()))); // BINFLOAT is big-endian
+                case 'I' -> push(in.parseIntLine(at));
+                case 'L' -> push(in.parseLongLine(at));
+                case 'X' -> push(in.utf8(in.length(in.i32(), at), at)); // BINUNICODE
+                case 0x8c -> push(in.utf8(in.u8(), at)); // SHORT_BINUNICODE
+                case 0x8d -> push(in.utf8(in.length(in.i64(), at), at)); // BINUNICODE8
+                case 'T' -> push(new String(in.bytes(in.length(in.i32(), at), at), StandardCharsets.ISO_8859_1)); // BINSTRING
+                case 'U' -> push(new String(in.bytes(in.u8(), at), StandardCharsets.ISO_8859_1)); // SHORT_BINSTRING
+                case 'B' -> push(in.bytes(in.length(in.i32(), at), at)); // BINBYTES
+                case 'C' -> push(in.bytes(in.u8(), at)); // SHORT_BINBYTES
+                case 0x8e -> push(in.bytes(in.length(in.i64(), at), at)); // BINBYTES8
+                case 0x96 -> push(in.bytes(in.length(in.i64(), at), at)); // BYTEARRAY8
                 case ')' -> push(new Tuple(List.of()));
                 case 0x85 -> push(tuple(1, at));
                 case 0x86 -> push(tuple(2, at));
@@ -144,13 +159,13 @@ final class Pickle {
                 case 's' -> { // SETITEM
                     Object v = pop(at);
                     Object k = pop(at);
-                    dict(peek(at), at).put(k, v);
+                    dict(peek(at), at).put(key(k, at), v);
                 }
                 case 'u' -> { // SETITEMS
                     List<Object> items = popToMark(at);
                     dict(peek(at), at).putAll(dictOf(items, at));
                 }
-                case 'c' -> push(global(line(at), line(at), at)); // GLOBAL
+                case 'c' -> push(global(in.line(at), in.line(at), at)); // GLOBAL
                 case 0x93 -> { // STACK_GLOBAL
                     Object name = pop(at);
                     Object module = pop(at);
@@ -180,11 +195,11 @@ final class Pickle {
                     peek(at);
                 }
                 case 'Q' -> push(resolver.persistentLoad(pop(at))); // BINPERSID
-                case 'q' -> memo.put((long) u8(), peek(at)); // BINPUT
-                case 'r' -> memo.put((long) i32() & 0xFFFFFFFFL, peek(at)); // LONG_BINPUT
-                case 0x94 -> memo.put((long) memo.size(), peek(at)); // MEMOIZE
-                case 'h' -> push(memoGet(u8(), at)); // BINGET
-                case 'j' -> push(memoGet(i32() & 0xFFFFFFFFL, at)); // LONG_BINGET
+                case 'q' -> memoPut(in.u8(), at); // BINPUT
+                case 'r' -> memoPut(in.i32() & 0xFFFFFFFFL, at); // LONG_BINPUT
+                case 0x94 -> memoPut(memo.size(), at); // MEMOIZE
+                case 'h' -> push(memoGet(in.u8(), at)); // BINGET
+                case 'j' -> push(memoGet(in.i32() & 0xFFFFFFFFL, at)); // LONG_BINGET
                 case '0' -> pop(at); // POP
                 case '1' -> popToMark(at); // POP_MARK
                 case '2' -> push(peek(at)); // DUP
@@ -197,14 +212,14 @@ final class Pickle {
         String qualified = module + "." + name;
         if (!ALLOWED.contains(qualified)) {
             throw new CheckpointException(source + ": refusing to load: the pickle references the global "
-                    + qualified + ", which is not on the allowlist of tensor constructors (nothing was executed)");
+                    + PickleValues.clip(qualified) + ", which is not on the allowlist of tensor constructors (nothing was executed)");
         }
         return new Global(module, name);
     }
 
     private Object call(Object callable, Object args, int at) {
         if (!(callable instanceof Global g)) {
-            throw bad(at, "REDUCE on something that is not an allowlisted global: " + describe(callable));
+            throw bad(at, "REDUCE on something that is not an allowlisted global: " + PickleValues.typeName(callable));
         }
         if (!(args instanceof Tuple t)) {
             throw bad(at, "REDUCE arguments are not a tuple");
@@ -212,8 +227,9 @@ final class Pickle {
         return resolver.call(g, t);
     }
 
-    private static String describe(Object o) {
-        return o == null ? "null" : o.getClass().getSimpleName();
+    private void memoPut(long key, int at) {
+        count(at);
+        memo.put(key, peek(at));
     }
 
     private Object memoGet(long key, int at) {
@@ -237,9 +253,18 @@ final class Pickle {
         }
         Map<Object, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < items.size(); i += 2) {
-            m.put(items.get(i), items.get(i + 1));
+            m.put(key(items.get(i), at), items.get(i + 1));
         }
         return m;
+    }
+
+    /** {@code k}, once it is known to be cheap to hash (see {@link PickleValues#unhashable}). */
+    private Object key(Object k, int at) {
+        String why = PickleValues.unhashable(k);
+        if (why != null) {
+            throw bad(at, "dict key rejected: " + why);
+        }
+        return k;
     }
 
     @SuppressWarnings("unchecked")
@@ -247,7 +272,7 @@ final class Pickle {
         if (o instanceof List<?> l) {
             return (List<Object>) l;
         }
-        throw bad(at, "APPEND to a " + describe(o));
+        throw bad(at, "APPEND to a " + PickleValues.typeName(o));
     }
 
     @SuppressWarnings("unchecked")
@@ -255,11 +280,18 @@ final class Pickle {
         if (o instanceof Map<?, ?> m) {
             return (Map<Object, Object>) m;
         }
-        throw bad(at, "SETITEM on a " + describe(o));
+        throw bad(at, "SETITEM on a " + PickleValues.typeName(o));
     }
 
     private void push(Object o) {
+        count(in.position());
         stack.add(o);
+    }
+
+    private void count(int at) {
+        if (++values > MAX_VALUES) {
+            throw bad(at, "more than " + MAX_VALUES + " values; no checkpoint needs that many (crafted file?)");
+        }
     }
 
     private Object pop(int at) {
@@ -290,109 +322,7 @@ final class Pickle {
         return items;
     }
 
-    private int u8() {
-        need(1);
-        return data[pos++] & 0xFF;
-    }
-
-    private int i32() {
-        need(4);
-        int v = (data[pos] & 0xFF) | (data[pos + 1] & 0xFF) << 8 | (data[pos + 2] & 0xFF) << 16 | (data[pos + 3] & 0xFF) << 24;
-        pos += 4;
-        return v;
-    }
-
-    private long i64() {
-        long lo = i32() & 0xFFFFFFFFL;
-        long hi = i32() & 0xFFFFFFFFL;
-        return lo | hi << 32;
-    }
-
-    private void skip(int n) {
-        need(n);
-        pos += n;
-    }
-
-    /** A length field, checked against what is left before anything is allocated. */
-    private int length(long n, int at) {
-        if (n < 0 || n > data.length - pos) {
-            throw bad(at, "a length of " + n + " bytes runs past the end of the data (truncated or corrupt)");
-        }
-        return (int) n;
-    }
-
-    private byte[] bytes(int n, int at) {
-        length(n, at);
-        byte[] out = new byte[n];
-        System.arraycopy(data, pos, out, 0, n);
-        pos += n;
-        return out;
-    }
-
-    private String utf8(int n, int at) {
-        return new String(bytes(n, at), StandardCharsets.UTF_8);
-    }
-
-    private String line(int at) {
-        int end = pos;
-        while (end < data.length && data[end] != '\n') {
-            end++;
-        }
-        if (end >= data.length) {
-            throw bad(at, "unterminated text line");
-        }
-        String s = new String(data, pos, end - pos, StandardCharsets.UTF_8);
-        pos = end + 1;
-        return s;
-    }
-
-    private Object parseIntLine(int at) {
-        String s = line(at);
-        return switch (s) {
-            case "00" -> Boolean.FALSE;
-            case "01" -> Boolean.TRUE;
-            default -> {
-                try {
-                    yield Long.parseLong(s);
-                } catch (NumberFormatException e) {
-                    throw bad(at, "bad INT " + s);
-                }
-            }
-        };
-    }
-
-    private Object parseLongLine(int at) {
-        String s = line(at);
-        try {
-            return longOf(new BigInteger(s.endsWith("L") ? s.substring(0, s.length() - 1) : s));
-        } catch (NumberFormatException e) {
-            throw bad(at, "bad LONG " + s);
-        }
-    }
-
-    /** Little-endian two's complement, as LONG1/LONG4 store it. */
-    private static Object longOf(byte[] le) {
-        if (le.length == 0) {
-            return 0L;
-        }
-        byte[] be = new byte[le.length];
-        for (int i = 0; i < le.length; i++) {
-            be[i] = le[le.length - 1 - i];
-        }
-        return longOf(new BigInteger(be));
-    }
-
-    private static Object longOf(BigInteger v) {
-        return v.bitLength() < 64 ? (Object) v.longValue() : v;
-    }
-
-    private void need(int n) {
-        if (pos + n > data.length) {
-            throw new CheckpointException(source + ": pickle data ends early at byte " + pos + " (truncated file?)");
-        }
-    }
-
     private CheckpointException bad(int at, String what) {
-        return new CheckpointException(source + ": corrupt pickle at byte " + at + ": " + what);
+        return in.bad(at, what);
     }
 }

@@ -27,6 +27,10 @@ final class SafetensorsWriter {
         header.add("__metadata__", meta);
         long offset = 0;
         for (Tensor t : tensors) {
+            if (t.name().equals("__metadata__")) {
+                // The format reserves the name: written, the tensor would silently turn into metadata.
+                throw new CheckpointException("cannot write " + target + ": a tensor is named __metadata__, which safetensors reserves");
+            }
             JsonObject entry = new JsonObject();
             entry.addProperty("dtype", t.dtype().name());
             JsonArray shape = new JsonArray();

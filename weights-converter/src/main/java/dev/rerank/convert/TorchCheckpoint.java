@@ -3,6 +3,7 @@ package dev.rerank.convert;
 import dev.rerank.weights.DType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -24,60 +25,70 @@ import java.util.zip.ZipFile;
  * storage offsets or shared storages, with their bytes unchanged.
  */
 final class TorchCheckpoint {
-    private static final java.math.BigInteger LEGACY_MAGIC = new java.math.BigInteger("1950a86a20f9469cfc6c", 16);
+    private static final BigInteger LEGACY_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
     /** No storage in a real checkpoint comes near this; it keeps a corrupt size from exhausting memory. */
-    private static final long MAX_STORAGE_BYTES = Integer.MAX_VALUE - 64;
-
-    /** A storage as the pickle describes it: which bytes, of which element type. */
-    record StorageRef(String key, DType dtype, long numel) {}
-
-    /** A tensor view as _rebuild_tensor_v2 describes it. */
-    record TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {}
+    static final long MAX_STORAGE_BYTES = Integer.MAX_VALUE - 64;
 
     private TorchCheckpoint() {}
 
+    /**
+     * Fails unless {@code file} is a regular file. Opening a FIFO blocks until a writer comes,
+     * and a device can be endless, so neither is ever opened.
+     */
+    static void requireRegularFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new CheckpointException(Files.exists(file) ? file + ": not a regular file (a directory, FIFO or device)"
+                    : "checkpoint not found: " + file);
+        }
+    }
+
     /** All tensors of the checkpoint, in the state dict's order. */
     static List<Tensor> read(Path file) {
+        requireRegularFile(file);
         byte[] head = new byte[4];
+        long size;
         try (InputStream in = Files.newInputStream(file)) {
             int n = in.readNBytes(head, 0, 4);
             if (n < 4) {
                 throw new CheckpointException(file + ": only " + n + " bytes, not a PyTorch checkpoint");
             }
+            size = Files.size(file);
         } catch (NoSuchFileException e) {
             throw new CheckpointException("checkpoint not found: " + file);
         } catch (IOException e) {
             throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
         }
+        ExpansionBudget budget = new ExpansionBudget(file, size);
         if (head[0] == 'P' && head[1] == 'K') {
-            return readZip(file);
+            return readZip(file, budget);
         }
         if ((head[0] & 0xFF) == 0x80) {
-            return readLegacy(file);
+            return readLegacy(file, size, budget);
         }
         throw new CheckpointException(file + ": neither a zip nor a legacy PyTorch checkpoint");
     }
 
     // ---- zip format ----
 
-    private static List<Tensor> readZip(Path file) {
+    private static List<Tensor> readZip(Path file, ExpansionBudget budget) {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             ZipEntry pkl = zip.stream().filter(e -> e.getName().endsWith("/data.pkl") || e.getName().equals("data.pkl"))
                     .findFirst().orElseThrow(() -> new CheckpointException(file + ": zip has no data.pkl entry"));
             String root = pkl.getName().substring(0, pkl.getName().length() - "data.pkl".length());
             ZipEntry order = zip.getEntry(root + "byteorder");
-            if (order != null && !new String(readEntry(zip, order, file)).trim().equals("little")) {
+            if (order != null && !new String(readEntry(zip, order, Math.min(order.getSize(), 16), file, budget)).trim().equals("little")) {
                 throw new CheckpointException(file + ": big-endian checkpoints are not supported");
             }
+            Map<String, TensorView.StorageRef> announced = new HashMap<>();
+            Object state = unpickle(readEntry(zip, pkl, pkl.getSize(), file, budget), 0, file.toString(), announced).value();
             Map<String, byte[]> storages = new HashMap<>();
-            Object state = unpickle(readEntry(zip, pkl, file), 0, file.toString()).value();
-            return materialize(state, file, ref -> storages.computeIfAbsent(ref.key(), key -> {
+            return materialize(state, file, budget, ref -> storages.computeIfAbsent(ref.key(), key -> {
                 ZipEntry e = zip.getEntry(root + "data/" + key);
                 if (e == null) {
                     throw new CheckpointException(file + ": storage " + key + " is missing from the zip (entry "
                             + root + "data/" + key + ")");
                 }
-                return readEntry(zip, e, file);
+                return readEntry(zip, e, storageBytes(ref, file), file, budget);
             }));
         } catch (ZipException e) {
             throw new CheckpointException(file + ": not a readable zip (truncated or corrupt): " + e.getMessage(), e);
@@ -86,14 +97,30 @@ final class TorchCheckpoint {
         }
     }
 
-    private static byte[] readEntry(ZipFile zip, ZipEntry entry, Path file) {
-        if (entry.getSize() > MAX_STORAGE_BYTES) {
-            throw new CheckpointException(file + ": entry " + entry.getName() + " claims " + entry.getSize() + " bytes");
+    /**
+     * The bytes of one entry, which must be exactly {@code expected} long (what the pickle
+     * announced for a storage, or the entry's own declared size). Reading stops there: an entry
+     * that inflates past it is refused after one more byte, never read to its end.
+     */
+    private static byte[] readEntry(ZipFile zip, ZipEntry entry, long expected, Path file, ExpansionBudget budget) {
+        long declared = entry.getSize();
+        if (declared < 0 || declared > expected) {
+            throw new CheckpointException(file + ": entry " + entry.getName() + " declares " + declared
+                    + " bytes where " + expected + " are expected (corrupt or crafted)");
         }
+        if (declared < expected) {
+            throw new CheckpointException(file + ": entry " + entry.getName() + " holds " + declared + " bytes but "
+                    + expected + " are expected (corrupt or truncated storage)");
+        }
+        budget.charge(expected, "entry " + entry.getName());
         try (InputStream in = zip.getInputStream(entry)) {
-            byte[] bytes = in.readAllBytes();
-            if (entry.getSize() >= 0 && bytes.length != entry.getSize()) {
-                throw new CheckpointException(file + ": entry " + entry.getName() + " is cut short");
+            byte[] bytes = in.readNBytes((int) expected);
+            if (bytes.length != expected) {
+                throw new CheckpointException(file + ": entry " + entry.getName() + " is cut short (truncated or corrupt)");
+            }
+            if (in.read() >= 0) {
+                throw new CheckpointException(file + ": entry " + entry.getName() + " inflates to more than the "
+                        + expected + " bytes it declares (corrupt or a zip bomb)");
             }
             return bytes;
         } catch (IOException e) {
@@ -102,12 +129,21 @@ final class TorchCheckpoint {
         }
     }
 
+    /** A storage's size in bytes as the pickle announced it, if a storage may be that large. */
+    private static long storageBytes(TensorView.StorageRef ref, Path file) {
+        long bytes = ref.bytes();
+        if (bytes < 0 || bytes > MAX_STORAGE_BYTES) {
+            throw new CheckpointException(file + ": storage " + ref.key() + " claims " + ref.numel() + " elements of "
+                    + ref.dtype() + ", over 2 GiB (corrupt or crafted)");
+        }
+        return bytes;
+    }
+
     // ---- legacy format ----
 
-    private static List<Tensor> readLegacy(Path file) {
+    private static List<Tensor> readLegacy(Path file, long size, ExpansionBudget budget) {
         byte[] data;
         try {
-            long size = Files.size(file);
             if (size > MAX_STORAGE_BYTES) {
                 throw new CheckpointException(file + ": legacy checkpoints over 2 GiB are not supported; re-save with torch >= 1.6");
             }
@@ -116,48 +152,52 @@ final class TorchCheckpoint {
             throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
         }
         String source = file.toString();
-        Pickle.Result magic = unpickle(data, 0, source);
-        if (!LEGACY_MAGIC.equals(toBig(magic.value()))) {
+        Map<String, TensorView.StorageRef> announced = new HashMap<>();
+        Pickle.Result magic = unpickle(data, 0, source, announced);
+        if (!LEGACY_MAGIC.equals(magic.value())) {
             throw new CheckpointException(file + ": not a PyTorch checkpoint (wrong magic number)");
         }
-        Pickle.Result version = unpickle(data, magic.end(), source);
+        Pickle.Result version = unpickle(data, magic.end(), source, announced);
         if (!(version.value() instanceof Long v) || v != 1001L) {
-            throw new CheckpointException(file + ": unsupported legacy protocol version " + version.value());
+            throw new CheckpointException(file + ": unsupported legacy protocol version " + PickleValues.describe(version.value()));
         }
-        Pickle.Result sysInfo = unpickle(data, version.end(), source);
+        Pickle.Result sysInfo = unpickle(data, version.end(), source, announced);
         if (sysInfo.value() instanceof Map<?, ?> info && Boolean.FALSE.equals(info.get("little_endian"))) {
             throw new CheckpointException(file + ": big-endian checkpoints are not supported");
         }
-        Pickle.Result state = unpickle(data, sysInfo.end(), source);
-        Pickle.Result keys = unpickle(data, state.end(), source);
+        Pickle.Result state = unpickle(data, sysInfo.end(), source, announced);
+        Pickle.Result keys = unpickle(data, state.end(), source, announced);
         if (!(keys.value() instanceof List<?> keyList)) {
             throw new CheckpointException(file + ": storage key list missing after the state dict");
         }
         // The raw storages follow in key order, each as an int64 element count then its bytes.
         Map<String, byte[]> storages = new HashMap<>();
-        Map<String, DType> dtypes = new HashMap<>();
-        collectStorages(state.value(), dtypes);
         int pos = keys.end();
         ByteBuffer le = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         for (Object k : keyList) {
-            String key = String.valueOf(k);
-            DType dtype = dtypes.get(key);
-            if (pos + 8 > data.length) {
-                throw new CheckpointException(file + ": storage " + key + " is missing (file ends at byte " + data.length + ")");
+            TensorView.StorageRef ref = k instanceof String key ? announced.get(key) : null;
+            if (ref == null) {
+                throw new CheckpointException(file + ": the storage list names " + PickleValues.describe(k)
+                        + ", which no tensor announced");
+            }
+            if (data.length - pos < 8) {
+                throw new CheckpointException(file + ": storage " + ref.key() + " is missing (file ends at byte " + data.length + ")");
             }
             long numel = le.getLong(pos);
-            int elem = dtype == null ? 1 : dtype.bytes;
-            if (numel < 0 || numel * elem > data.length - pos - 8L) {
-                throw new CheckpointException(file + ": storage " + key + " claims " + numel
+            if (numel != ref.numel()) {
+                throw new CheckpointException(file + ": storage " + ref.key() + " holds " + numel + " elements but "
+                        + ref.numel() + " were announced (corrupt or truncated storage)");
+            }
+            long bytes = storageBytes(ref, file);
+            if (bytes > data.length - pos - 8L) {
+                throw new CheckpointException(file + ": storage " + ref.key() + " claims " + numel
                         + " elements, more than the file holds (truncated or corrupt)");
             }
-            int bytes = (int) (numel * elem);
-            byte[] s = new byte[bytes];
-            System.arraycopy(data, pos + 8, s, 0, bytes);
-            storages.put(key, s);
-            pos += 8 + bytes;
+            budget.charge(bytes, "storage " + ref.key());
+            storages.put(ref.key(), java.util.Arrays.copyOfRange(data, pos + 8, pos + 8 + (int) bytes));
+            pos += 8 + (int) bytes;
         }
-        return materialize(state.value(), file, ref -> {
+        return materialize(state.value(), file, budget, ref -> {
             byte[] s = storages.get(ref.key());
             if (s == null) {
                 throw new CheckpointException(file + ": storage " + ref.key() + " is not among the saved storages");
@@ -166,34 +206,25 @@ final class TorchCheckpoint {
         });
     }
 
-    private static java.math.BigInteger toBig(Object o) {
-        if (o instanceof Long l) {
-            return java.math.BigInteger.valueOf(l);
-        }
-        return o instanceof java.math.BigInteger b ? b : java.math.BigInteger.valueOf(-1);
-    }
-
-    private static void collectStorages(Object state, Map<String, DType> out) {
-        if (state instanceof Map<?, ?> m) {
-            for (Object v : m.values()) {
-                if (v instanceof TensorRef t) {
-                    out.put(t.storage().key(), t.storage().dtype());
-                }
-            }
-        }
-    }
-
     // ---- shared ----
 
-    /** Unpickles one pickle, turning tensor constructors and storage ids into refs. */
-    private static Pickle.Result unpickle(byte[] data, int start, String source) {
+    /**
+     * Unpickles one pickle, turning tensor constructors and storage ids into views and storage
+     * refs; every storage announced is recorded in {@code announced}, which must agree with itself.
+     */
+    private static Pickle.Result unpickle(byte[] data, int start, String source, Map<String, TensorView.StorageRef> announced) {
         return Pickle.load(data, start, source, new Pickle.Resolver() {
             @Override
             public Object call(Pickle.Global g, Pickle.Tuple args) {
                 return switch (g.qualified()) {
                     case "collections.OrderedDict" -> new LinkedHashMap<>();
                     case "torch._utils._rebuild_tensor_v2" -> rebuildTensor(args, source);
-                    case "torch._utils._rebuild_parameter" -> args.get(0);
+                    case "torch._utils._rebuild_parameter" -> {
+                        if (args.size() < 1) {
+                            throw new CheckpointException(source + ": _rebuild_parameter called without a tensor");
+                        }
+                        yield args.get(0);
+                    }
                     default -> throw new CheckpointException(source + ": " + g.qualified() + " cannot be called");
                 };
             }
@@ -201,10 +232,20 @@ final class TorchCheckpoint {
             @Override
             public Object persistentLoad(Object pid) {
                 if (!(pid instanceof Pickle.Tuple t) || t.size() < 5 || !"storage".equals(t.get(0))
-                        || !(t.get(1) instanceof Pickle.Global type)) {
-                    throw new CheckpointException(source + ": unexpected persistent id " + pid);
+                        || !(t.get(1) instanceof Pickle.Global type) || !(t.get(2) instanceof String key)) {
+                    throw new CheckpointException(source + ": unexpected persistent id " + PickleValues.describe(pid));
                 }
-                return new StorageRef(String.valueOf(t.get(2)), storageType(type, source), asLong(t.get(4), source));
+                long numel = asLong(t.get(4), source);
+                if (numel < 0) {
+                    throw new CheckpointException(source + ": storage " + PickleValues.clip(key) + " has a negative size " + numel);
+                }
+                TensorView.StorageRef ref = new TensorView.StorageRef(key, storageType(type, source), numel);
+                TensorView.StorageRef before = announced.putIfAbsent(key, ref);
+                if (before != null && !before.equals(ref)) {
+                    throw new CheckpointException(source + ": storage " + PickleValues.clip(key)
+                            + " is announced twice, with different types or sizes");
+                }
+                return ref;
             }
         });
     }
@@ -225,11 +266,11 @@ final class TorchCheckpoint {
         };
     }
 
-    private static TensorRef rebuildTensor(Pickle.Tuple args, String source) {
-        if (args.size() < 4 || !(args.get(0) instanceof StorageRef storage)) {
+    private static TensorView rebuildTensor(Pickle.Tuple args, String source) {
+        if (args.size() < 4 || !(args.get(0) instanceof TensorView.StorageRef storage)) {
             throw new CheckpointException(source + ": _rebuild_tensor_v2 called without a storage");
         }
-        return new TensorRef(storage, asLong(args.get(1), source), longs(args.get(2), source), longs(args.get(3), source));
+        return new TensorView(storage, asLong(args.get(1), source), longs(args.get(2), source), longs(args.get(3), source));
     }
 
     private static long[] longs(Object tuple, String source) {
@@ -247,85 +288,26 @@ final class TorchCheckpoint {
         if (o instanceof Long l) {
             return l;
         }
-        throw new CheckpointException(source + ": expected an integer, found " + o);
+        throw new CheckpointException(source + ": expected an integer, found " + PickleValues.describe(o));
     }
 
     interface StorageBytes {
-        byte[] of(StorageRef ref);
+        byte[] of(TensorView.StorageRef ref);
     }
 
     /** Copies every tensor view out of its storage into contiguous row-major bytes. */
-    private static List<Tensor> materialize(Object state, Path file, StorageBytes storages) {
+    private static List<Tensor> materialize(Object state, Path file, ExpansionBudget budget, StorageBytes storages) {
         if (!(state instanceof Map<?, ?> dict)) {
             throw new CheckpointException(file + ": the checkpoint is not a state dict (found "
-                    + (state == null ? "nothing" : state.getClass().getSimpleName()) + ")");
+                    + PickleValues.typeName(state) + ")");
         }
         List<Tensor> out = new ArrayList<>();
         for (Map.Entry<?, ?> e : dict.entrySet()) {
-            if (!(e.getKey() instanceof String name)) {
-                continue;
-            }
-            if (e.getValue() instanceof TensorRef ref) {
-                out.add(new Tensor(name, ref.storage().dtype(), ref.size(), contiguous(name, ref, storages.of(ref.storage()), file)));
-            }
-        }
-        return out;
-    }
-
-    private static byte[] contiguous(String name, TensorRef t, byte[] storage, Path file) {
-        int elem = t.storage().dtype().bytes;
-        long numel = 1;
-        long lastIndex = t.offset();
-        for (int d = 0; d < t.size().length; d++) {
-            if (t.size()[d] < 0 || t.stride()[d] < 0) {
-                throw new CheckpointException(file + ": tensor " + name + " has a negative size or stride");
-            }
-            try {
-                numel = Math.multiplyExact(numel, t.size()[d]);
-                if (t.size()[d] > 0) {
-                    lastIndex = Math.addExact(lastIndex, Math.multiplyExact(t.size()[d] - 1, t.stride()[d]));
-                }
-            } catch (ArithmeticException ex) {
-                throw new CheckpointException(file + ": tensor " + name + " has an absurd size");
-            }
-        }
-        if (numel == 0) {
-            return new byte[0];
-        }
-        if (t.offset() < 0 || (lastIndex + 1) * elem > storage.length) {
-            throw new CheckpointException(file + ": storage " + t.storage().key() + " has " + storage.length / elem
-                    + " elements but tensor " + name + " needs " + (lastIndex + 1) + " (corrupt or truncated storage)");
-        }
-        if (numel * elem > MAX_STORAGE_BYTES) {
-            throw new CheckpointException(file + ": tensor " + name + " is larger than 2 GiB");
-        }
-        byte[] out = new byte[(int) (numel * elem)];
-        int rank = t.size().length;
-        long[] index = new long[rank];
-        // Walk the elements in row-major order; copy runs along the last dimension when it is contiguous.
-        long run = rank == 0 ? 1 : t.size()[rank - 1];
-        boolean lastContiguous = rank == 0 || t.stride()[rank - 1] == 1;
-        int written = 0;
-        while (written < out.length) {
-            long src = t.offset();
-            for (int d = 0; d < rank - 1; d++) {
-                src += index[d] * t.stride()[d];
-            }
-            if (lastContiguous) {
-                System.arraycopy(storage, (int) (src * elem), out, written, (int) (run * elem));
-                written += (int) (run * elem);
-            } else {
-                long stride = t.stride()[rank - 1];
-                for (long i = 0; i < run; i++) {
-                    System.arraycopy(storage, (int) ((src + i * stride) * elem), out, written, elem);
-                    written += elem;
-                }
-            }
-            for (int d = rank - 2; d >= 0; d--) {
-                if (++index[d] < t.size()[d]) {
-                    break;
-                }
-                index[d] = 0;
+            if (e.getKey() instanceof String name && e.getValue() instanceof TensorView view) {
+                String where = file + ": tensor " + PickleValues.clip(name);
+                byte[] storage = storages.of(view.storage());
+                budget.charge(view.check(storage.length, where), "tensor " + PickleValues.clip(name));
+                out.add(new Tensor(name, view.storage().dtype(), view.size(), view.copy(storage)));
             }
         }
         return out;

@@ -1,0 +1,36 @@
+package dev.rerank.serve;
+
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Ranking output shared by the rerank dialects: indices best first, and how a score that is not a
+ * number is written. JSON has no NaN or Infinity, so such a score (a model with broken weights)
+ * is written as {@code null} with an {@code "error"} field beside it, and ranks last.
+ */
+final class Ranking {
+    static final String NOT_FINITE = "the model's score is not a finite number (NaN or infinite): check its weights";
+
+    private Ranking() {}
+
+    /** Indices sorted by score, best first; ties keep input order; NaN last. */
+    static List<Integer> bestFirst(float[] scores) {
+        List<Integer> order = new ArrayList<>(scores.length);
+        for (int i = 0; i < scores.length; i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingDouble((Integer i) -> Float.isNaN(scores[i]) ? Double.NEGATIVE_INFINITY : scores[i])
+                .reversed());
+        return order;
+    }
+
+    /** Adds {@code field}: the score, or null plus {@code "error"} when it is not finite. */
+    static void putScore(JsonObject o, String field, float score) {
+        o.add(field, JsonFields.number(score));
+        if (!Float.isFinite(score)) {
+            o.addProperty("error", NOT_FINITE);
+        }
+    }
+}
