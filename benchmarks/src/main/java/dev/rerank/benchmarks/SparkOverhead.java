@@ -39,7 +39,7 @@ public final class SparkOverhead {
         int cores = option(args, "--cores", 2);
         int partitions = option(args, "--partitions", 2 * cores);
         Path dir = modelDirectory(Path.of("benchmarks/target/spark-model"));
-        List<Pair> all = Race.stsbPairs();
+        List<Pair> all = Stsb.pairs();
         List<Pair> pairs = all.subList(0, Math.min(all.size(), option(args, "--pairs", all.size())));
         SparkSession spark = SparkSession.builder().master("local[" + cores + "]").appName("rerank spark overhead")
                 .config("spark.ui.enabled", "false").getOrCreate();
@@ -96,7 +96,7 @@ public final class SparkOverhead {
             Files.copy(tokenizer.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
         Files.copy(Path.of("benchmarks/scripts/distilroberta-config.json"), dir.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING);
-        Converter.synthesize(dir.resolve("config.json"), SyntheticModel.SALT, dir, DType.F32);
+        Converter.synthesize(dir.resolve("config.json"), SyntheticModel.DISTILROBERTA.salt, dir, DType.F32);
         return dir;
     }
 
