@@ -5,8 +5,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Splits a loop over independent tasks across a fixed set of threads; the calling thread takes the
- * first share, so one thread means no hand-off at all.
+ * Splits a loop over independent tasks across a fixed set of threads, the calling thread among
+ * them; with one thread the caller runs the whole loop and nothing is handed off.
  *
  * <p>A forward pass hands out dozens of short loops in quick succession (each matrix multiply,
  * attention, GELU, LayerNorm), so the hand-off itself must be cheap. Waking a parked thread took
