@@ -148,20 +148,17 @@ def main():
         out += ["## HTTP server load test (`rerank serve`, POST /rerank, 8 documents per request, loopback)", "",
                 open(sys.argv[4]).read().strip(), ""]
 
-    cross = [f for f in footprint if f[0] not in EMBEDDERS]
-    embed = [f for f in footprint if f[0] in EMBEDDERS]
-    if cross:
-        out += ["## Resident memory after loading the model (distilroberta shape)", "",
-                "| engine | RSS MB | weight file MB | growth while loading MB | live Java heap MB |", "|---|---|---|---|---|"]
-        for f in cross:
-            out.append(f"| {f[0]} | {f[1]} | {f[2]} | {f[3]} | {f[4] if len(f) > 4 else '?'} |")
-        out.append("")
-    if embed:
-        out += ["## Resident memory of the embedders (all-MiniLM-L6-v2, after loading and embedding one sentence)", "",
-                "| embedder | RSS MB | weight file MB | growth while loading MB | live Java heap MB |", "|---|---|---|---|---|"]
-        for f in embed:
-            out.append(f"| {f[0]} | {f[1]} | {f[2]} | {f[3]} | {f[4] if len(f) > 4 else '?'} |")
-        out.append("")
+    def memory(title, label, rows):
+        if rows:
+            out.extend([title, "", f"| {label} | RSS MB | weight file MB | growth while loading MB | live Java heap MB |",
+                        "|---|---|---|---|---|"])
+            out.extend(f"| {f[0]} | {f[1]} | {f[2]} | {f[3]} | {f[4] if len(f) > 4 else '?'} |" for f in rows)
+            out.append("")
+
+    memory("## Resident memory after loading the model (distilroberta shape)", "engine",
+           [f for f in footprint if f[0] not in EMBEDDERS])
+    memory("## Resident memory of the embedders (all-MiniLM-L6-v2, after loading and embedding one sentence)", "embedder",
+           [f for f in footprint if f[0] in EMBEDDERS])
     print("\n".join(out))
 
 
