@@ -39,6 +39,13 @@ public final class MatMul {
     public static final int PANEL = 3 * L;
     /** Rows per register tile. */
     private static final int ROWS = ActivationTiles.ROWS;
+    /**
+     * Whether the 8-row tile runs as two 4-row halves: for vectors of 8 lanes or fewer (see
+     * {@link #rowTile}). {@code -Drerank.matmul.halfTiles=true|false} forces either, so the tests
+     * run both tiles on every machine.
+     */
+    static final boolean HALF_TILES = Boolean.parseBoolean(System.getProperty("rerank.matmul.halfTiles",
+            String.valueOf(L <= 8)));
     private static final ThreadLocal<float[]> WIDENED = ThreadLocal.withInitial(() -> new float[0]);
 
     private MatMul() {}
@@ -91,10 +98,10 @@ public final class MatMul {
                 panel = 0;
             }
             for (int t = 0; t < full; t++) {
-                tile(packed, t * ROWS * w.in, weights, panel, w.bias, col, c, t * ROWS * stride + col, stride, w.in);
+                rowTile(packed, t * ROWS * w.in, weights, panel, w.bias, col, c, t * ROWS * stride + col, stride, w.in);
             }
             if (partial != null) {
-                tile(packed, full * ROWS * w.in, weights, panel, w.bias, col, partial, 0, PANEL, w.in);
+                rowTile(packed, full * ROWS * w.in, weights, panel, w.bias, col, partial, 0, PANEL, w.in);
                 for (int i = 0; i < partialRows; i++) {
                     System.arraycopy(partial, i * PANEL, c, (full * ROWS + i) * stride + col, PANEL);
                 }
@@ -110,6 +117,61 @@ public final class MatMul {
             WIDENED.set(b);
         }
         return b;
+    }
+
+    /**
+     * One 8-row tile of activations × one panel, as one 8-row register tile or as two 4-row ones.
+     * The 8 × 3 tile holds 24 accumulators: right for AVX-512's 32 vector registers, but AVX2 has
+     * only 16, so they cannot all stay in registers (on an AVX2-only host the engine measured
+     * 0.4–0.5× ONNX Runtime's throughput, against 1.1–1.2× with AVX-512). So vectors of 8 lanes or
+     * fewer take two 4-row halves: 12 accumulators, 3 weight vectors and a broadcast fit 16
+     * registers. Measured on a 2-core AMD EPYC (AVX2, JMH, same jar, the two tiles alternated):
+     * 64 × 768→768 2.72 → 2.01–2.17 ms, 64 × 768→3072 10.8–11.1 → 8.7–8.8 ms (about 1.25×); still
+     * well under that core's peak, so there is more to find here. Each element is still accumulated bias first, then k = 0, 1, ... — the same
+     * numbers, bit for bit, either way.
+     */
+    private static void rowTile(float[] packedA, int t, float[] weights, int panel, float[] bias, int col,
+                                float[] c, int o0, int stride, int in) {
+        if (HALF_TILES) {
+            halfTile(packedA, t, 0, weights, panel, bias, col, c, o0, stride, in);
+            halfTile(packedA, t, 4, weights, panel, bias, col, c, o0 + 4 * stride, stride, in);
+        } else {
+            tile(packedA, t, weights, panel, bias, col, c, o0, stride, in);
+        }
+    }
+
+    /** Rows [t + first, t + first + 4) of an 8-row packed tile × one panel: 12 accumulators (see {@link #rowTile}). */
+    private static void halfTile(float[] packedA, int t, int first, float[] weights, int panel, float[] bias, int col,
+                                 float[] c, int o0, int stride, int in) {
+        final int o1 = o0 + 1 * stride;
+        final int o2 = o0 + 2 * stride;
+        final int o3 = o0 + 3 * stride;
+        final FloatVector b0 = FloatVector.fromArray(S, bias, col);
+        final FloatVector b1 = FloatVector.fromArray(S, bias, col + 1 * L);
+        final FloatVector b2 = FloatVector.fromArray(S, bias, col + 2 * L);
+        FloatVector c00 = b0; FloatVector c01 = b1; FloatVector c02 = b2;
+        FloatVector c10 = b0; FloatVector c11 = b1; FloatVector c12 = b2;
+        FloatVector c20 = b0; FloatVector c21 = b1; FloatVector c22 = b2;
+        FloatVector c30 = b0; FloatVector c31 = b1; FloatVector c32 = b2;
+        for (int k = 0; k < in; k++) {
+            int wk = panel + k * PANEL;
+            int ak = t + k * ROWS + first;
+            FloatVector w0 = FloatVector.fromArray(S, weights, wk);
+            FloatVector w1 = FloatVector.fromArray(S, weights, wk + 1 * L);
+            FloatVector w2 = FloatVector.fromArray(S, weights, wk + 2 * L);
+            FloatVector x = FloatVector.broadcast(S, packedA[ak + 0]);
+            c00 = x.fma(w0, c00); c01 = x.fma(w1, c01); c02 = x.fma(w2, c02);
+            x = FloatVector.broadcast(S, packedA[ak + 1]);
+            c10 = x.fma(w0, c10); c11 = x.fma(w1, c11); c12 = x.fma(w2, c12);
+            x = FloatVector.broadcast(S, packedA[ak + 2]);
+            c20 = x.fma(w0, c20); c21 = x.fma(w1, c21); c22 = x.fma(w2, c22);
+            x = FloatVector.broadcast(S, packedA[ak + 3]);
+            c30 = x.fma(w0, c30); c31 = x.fma(w1, c31); c32 = x.fma(w2, c32);
+        }
+        c00.intoArray(c, o0); c01.intoArray(c, o0 + 1 * L); c02.intoArray(c, o0 + 2 * L);
+        c10.intoArray(c, o1); c11.intoArray(c, o1 + 1 * L); c12.intoArray(c, o1 + 2 * L);
+        c20.intoArray(c, o2); c21.intoArray(c, o2 + 1 * L); c22.intoArray(c, o2 + 2 * L);
+        c30.intoArray(c, o3); c31.intoArray(c, o3 + 1 * L); c32.intoArray(c, o3 + 2 * L);
     }
 
     /**
