@@ -78,8 +78,14 @@ class ServeProcessTest {
             HttpResponse<String> s = small.get(10, TimeUnit.SECONDS);
             assertEquals(200, s.statusCode(), s.body());
             HttpResponse<String> l = large.get(10, TimeUnit.SECONDS);
-            assertEquals(503, l.statusCode(), l.body());
-            assertTrue(l.body().startsWith("{\"error\":\"the server is shutting down; the request did not finish within"), l.body());
+            // A fast machine may finish the large request within the grace (then it is answered
+            // 200, as it should be); the 503 path itself is pinned down without timing in the
+            // server module's GracefulStopTest.
+            if (l.statusCode() != 200) {
+                assertEquals(503, l.statusCode(), l.body());
+                assertTrue(l.body().startsWith("{\"error\":\"the server is shutting down; the request did not finish within"),
+                        l.body());
+            }
             exit.get(10, TimeUnit.SECONDS);
             long ms = (exited.get() - signalled) / 1_000_000;
             assertEquals(0, p.exitValue());
