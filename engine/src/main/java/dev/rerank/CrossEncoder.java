@@ -2,15 +2,12 @@ package dev.rerank;
 
 import dev.rerank.kernels.Activations;
 import dev.rerank.kernels.Softmax;
-import dev.rerank.kernels.Parallel;
 import dev.rerank.model.Encoder;
 import dev.rerank.model.ModelConfig;
-import dev.rerank.model.ModelException;
 import dev.rerank.tokenizer.Encoding;
 import dev.rerank.tokenizer.Tokenizer;
 import dev.rerank.tokenizer.Truncation;
 import dev.rerank.weights.DType;
-import dev.rerank.weights.ModelWeights;
 import dev.rerank.weights.WeightSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,10 +93,7 @@ public final class CrossEncoder implements AutoCloseable {
         private ModelConfig config;
         private WeightSource weights;
         private Tokenizer tokenizer;
-        private int threads = Math.min(Runtime.getRuntime().availableProcessors(), Parallel.MAX_THREADS);
-        private int maxLength = -1;
-        private int batchSize = 32;
-        private DType weightsDtype;
+        private final EncoderSettings settings = new EncoderSettings();
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -120,35 +114,25 @@ public final class CrossEncoder implements AutoCloseable {
          * accumulation are float32 either way.
          */
         public Builder weightsDtype(DType dtype) {
-            if (dtype != DType.F32 && dtype != DType.BF16) {
-                throw new IllegalArgumentException("weights can be kept as F32 or BF16, not " + dtype);
-            }
-            this.weightsDtype = dtype;
+            settings.weightsDtype(dtype);
             return this;
         }
 
         /** Worker threads for one call (default: available processors). */
         public Builder threads(int threads) {
-            Parallel.checkThreads(threads);
-            this.threads = threads;
+            settings.threads(threads);
             return this;
         }
 
         /** Pairs longer than this many tokens are truncated, longest text first (default: the model's). */
         public Builder maxLength(int maxLength) {
-            if (maxLength < 1) {
-                throw new IllegalArgumentException("max length must be positive, got " + maxLength);
-            }
-            this.maxLength = maxLength;
+            settings.maxLength(maxLength, 1, "a positive number");
             return this;
         }
 
         /** Pairs per forward pass (default 32). */
         public Builder batchSize(int batchSize) {
-            if (batchSize < 1) {
-                throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
-            }
-            this.batchSize = batchSize;
+            settings.batchSize(batchSize);
             return this;
         }
 
@@ -157,23 +141,22 @@ public final class CrossEncoder implements AutoCloseable {
             Encoder model;
             Tokenizer tok = tokenizer;
             if (dir != null) {
-                if (!Files.isDirectory(dir)) {
-                    throw new ModelException("model directory not found: " + dir);
+                if (Files.isDirectory(dir)) {
+                    // The config first: a model without a head fails before the tokenizer and weights load.
+                    ModelConfig.load(dir.resolve("config.json")).requireClassifier(dir.toString());
+                    tok = Tokenizer.load(dir);
                 }
-                ModelConfig cfg = ModelConfig.load(dir.resolve("config.json")).requireClassifier(dir.toString());
-                tok = Tokenizer.load(dir);
-                try (WeightSource w = ModelWeights.open(dir)) {
-                    model = Encoder.load(cfg, w, true, weightsDtype);
-                }
+                model = settings.load(dir, true);
             } else {
-                model = Encoder.load(config, weights, true, weightsDtype);
+                model = Encoder.load(config, weights, true, settings.weightsDtype);
             }
+            int maxLength = settings.maxLength;
             int limit = BatchRunner.lengthLimit(model, tok, maxLength);
             if (maxLength >= 0 && maxLength < tok.specialTokens(true)) {
                 throw new IllegalArgumentException("max length must be at least " + tok.specialTokens(true)
                         + " (the pair's special tokens), got " + maxLength);
             }
-            return new CrossEncoder(model, tok, threads, maxLength > 0 ? maxLength : limit, batchSize);
+            return new CrossEncoder(model, tok, settings.threads, maxLength > 0 ? maxLength : limit, settings.batchSize);
         }
     }
 

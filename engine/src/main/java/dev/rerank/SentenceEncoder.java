@@ -2,7 +2,6 @@ package dev.rerank;
 
 import dev.rerank.embedding.Pooling;
 import dev.rerank.embedding.SentenceTransformersDir;
-import dev.rerank.kernels.Parallel;
 import dev.rerank.model.Encoder;
 import dev.rerank.model.ModelConfig;
 import dev.rerank.model.ModelException;
@@ -11,7 +10,6 @@ import dev.rerank.tokenizer.Encoding;
 import dev.rerank.tokenizer.Tokenizer;
 import dev.rerank.tokenizer.TruncationDirection;
 import dev.rerank.weights.DType;
-import dev.rerank.weights.ModelWeights;
 import dev.rerank.weights.WeightSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,10 +83,7 @@ public final class SentenceEncoder implements AutoCloseable {
         private final WeightSource weights;
         private final Tokenizer tokenizer;
         private final Pooling pooling;
-        private int threads = Math.min(Runtime.getRuntime().availableProcessors(), Parallel.MAX_THREADS);
-        private int batchSize = 32;
-        private DType weightsDtype;
-        private int maxLength = -1;
+        private final EncoderSettings settings = new EncoderSettings();
         private Boolean normalize;
 
         private Builder(Path dir, ModelConfig config, WeightSource weights, Tokenizer tokenizer, Pooling pooling) {
@@ -101,35 +96,25 @@ public final class SentenceEncoder implements AutoCloseable {
 
         /** As {@link CrossEncoder.Builder#weightsDtype}: the precision weights are kept in (default: as stored). */
         public Builder weightsDtype(DType dtype) {
-            if (dtype != DType.F32 && dtype != DType.BF16) {
-                throw new IllegalArgumentException("weights can be kept as F32 or BF16, not " + dtype);
-            }
-            this.weightsDtype = dtype;
+            settings.weightsDtype(dtype);
             return this;
         }
 
         /** Worker threads for one call (default: available processors). */
         public Builder threads(int threads) {
-            Parallel.checkThreads(threads);
-            this.threads = threads;
+            settings.threads(threads);
             return this;
         }
 
         /** Texts per forward pass (default 32). */
         public Builder batchSize(int batchSize) {
-            if (batchSize < 1) {
-                throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
-            }
-            this.batchSize = batchSize;
+            settings.batchSize(batchSize);
             return this;
         }
 
         /** Texts longer than this many tokens (special tokens included) are cut (default: max_seq_length). */
         public Builder maxLength(int maxLength) {
-            if (maxLength < 2) {
-                throw new IllegalArgumentException("max length must be at least 2 (the special tokens), got " + maxLength);
-            }
-            this.maxLength = maxLength;
+            settings.maxLength(maxLength, 2, "the special tokens");
             return this;
         }
 
@@ -142,7 +127,7 @@ public final class SentenceEncoder implements AutoCloseable {
         public SentenceEncoder build() {
             VectorSupport.require();
             if (dir == null) {
-                Encoder model = Encoder.load(config, weights, false, weightsDtype);
+                Encoder model = Encoder.load(config, weights, false, settings.weightsDtype);
                 return finish(model, tokenizer, pooling, -1, false, Map.of(), null);
             }
             if (!Files.isDirectory(dir)) {
@@ -152,21 +137,19 @@ public final class SentenceEncoder implements AutoCloseable {
             if (!st.fromModules() && WARNED_NO_MODULES.compareAndSet(false, true)) {
                 System.err.println("note: " + dir + " has no modules.json; using mean pooling, as sentence-transformers does");
             }
-            ModelConfig cfg = ModelConfig.load(st.transformer().resolve("config.json"));
             Tokenizer tok = Tokenizer.load(st.transformer());
-            Encoder model;
-            try (WeightSource w = ModelWeights.open(st.transformer())) {
-                model = Encoder.load(cfg, w, false, weightsDtype);
-            }
+            Encoder model = settings.load(st.transformer(), false);
             return finish(model, tok, st.pooling(), st.maxSeqLength(), st.doLowerCase(), st.prompts(), st.defaultPrompt());
         }
 
         private SentenceEncoder finish(Encoder model, Tokenizer tok, Pooling pool, int maxSeqLength, boolean lower,
                                        Map<String, String> prompts, String defaultPrompt) {
+            int maxLength = settings.maxLength;
             int limit = BatchRunner.lengthLimit(model, tok, maxLength);
             int length = maxLength > 0 ? maxLength : maxSeqLength > 0 ? Math.min(maxSeqLength, limit) : limit;
             Pooling p = normalize == null ? pool : pool.withNormalize(normalize);
-            return new SentenceEncoder(model, tok, p, threads, batchSize, length, lower, prompts, defaultPrompt);
+            return new SentenceEncoder(model, tok, p, settings.threads, settings.batchSize, length, lower, prompts,
+                    defaultPrompt);
         }
     }
 

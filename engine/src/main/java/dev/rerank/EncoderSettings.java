@@ -1,0 +1,66 @@
+package dev.rerank;
+
+import dev.rerank.kernels.Parallel;
+import dev.rerank.model.Encoder;
+import dev.rerank.model.ModelConfig;
+import dev.rerank.model.ModelException;
+import dev.rerank.weights.DType;
+import dev.rerank.weights.ModelWeights;
+import dev.rerank.weights.WeightSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What both builders ({@link CrossEncoder.Builder}, {@link SentenceEncoder.Builder}) take the same
+ * way — threads, batch size, max length, the weights' precision — checked once, here, and the
+ * loading of an encoder from a model directory that both do.
+ */
+final class EncoderSettings {
+    int threads = Math.min(Runtime.getRuntime().availableProcessors(), Parallel.MAX_THREADS);
+    int batchSize = 32;
+    /** -1: the model's own limit. */
+    int maxLength = -1;
+    /** null: as stored. */
+    DType weightsDtype;
+
+    void threads(int threads) {
+        Parallel.checkThreads(threads);
+        this.threads = threads;
+    }
+
+    void batchSize(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        this.batchSize = batchSize;
+    }
+
+    /** {@code least}: the special tokens every input carries. */
+    void maxLength(int maxLength, int least, String what) {
+        if (maxLength < least) {
+            throw new IllegalArgumentException("max length must be at least " + least + " (" + what + "), got " + maxLength);
+        }
+        this.maxLength = maxLength;
+    }
+
+    void weightsDtype(DType dtype) {
+        if (dtype != DType.F32 && dtype != DType.BF16) {
+            throw new IllegalArgumentException("weights can be kept as F32 or BF16, not " + dtype);
+        }
+        this.weightsDtype = dtype;
+    }
+
+    /** The encoder of a model directory: its config.json and weights, with the head or without. */
+    Encoder load(Path dir, boolean withHead) {
+        if (!Files.isDirectory(dir)) {
+            throw new ModelException("model directory not found: " + dir);
+        }
+        ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
+        if (withHead) {
+            config.requireClassifier(dir.toString());
+        }
+        try (WeightSource w = ModelWeights.open(dir)) {
+            return Encoder.load(config, w, withHead, weightsDtype);
+        }
+    }
+}
