@@ -7,23 +7,23 @@ import jdk.incubator.vector.VectorSpecies;
  * C = A · Wᵀ + b for activations A[rows][in] and a packed weight matrix W[out][in]: every Linear
  * layer of the model.
  *
- * <p>The inner kernel keeps an 8-row × 3-vector tile of C in registers (24 of AVX-512's 32 vector
- * registers; with AVX2's 16, C2 spills some of them, which costs speed, not correctness): for each
- * k it loads 3 weight vectors and broadcasts 8 activations, so every value loaded feeds several
- * FMAs. The activations are first copied into tiles of 8 rows, interleaved by k
- * ({@link ActivationTiles}); the kernel then reads all 8 rows through one index with constant offsets,
- * where reading 8 separate rows would cost C2 an address computation per row per k — enough extra
- * instructions to leave the FMA units idle a quarter of the time. A last, partial tile is padded
- * with zero rows and computed into a small buffer, so every row goes through the same kernel.
+ * <p>The inner kernel keeps a tile of C in registers: for each k it loads the panel's weight
+ * vectors and broadcasts one activation per row, so every value loaded feeds several FMAs. The
+ * tile's shape follows the register file (see {@link Tile}). The activations are first copied into
+ * tiles of 8 rows, interleaved by k ({@link ActivationTiles}); the kernel then reads its rows
+ * through one index with constant offsets, where reading separate rows would cost C2 an address
+ * computation per row per k — enough extra instructions to leave the FMA units idle a quarter of
+ * the time. A last, partial tile is padded with zero rows and computed into a small buffer, so
+ * every row goes through the same kernel.
  *
- * <p>For each panel, every tile runs the whole k range in one go: the panel's weights (in × PANEL
- * floats, 144 KiB at in = 768) are read from memory by the first tile and from L2 by the others,
- * while the tiles' activations stream past. Blocking k so that a slice of the panel fits L1 was
- * measured slower here: each block costs a store and reload of the C tile, and the shorter runs
- * keep the hardware prefetchers from getting ahead of the weight stream. Every element of C is
- * accumulated in the same order (bias, then k = 0, 1, ...) whichever tile or thread computes it,
- * so results do not depend on batch composition or thread count. Threads split the panels, so each
- * reads only its share of W.
+ * <p>For each panel, every tile runs the whole k range in one go: the panel's weights are read
+ * from memory by the first tile and from L2 by the others, while the tiles' activations stream
+ * past. Blocking k so that a slice of the panel fits L1 was measured slower (with AVX-512 and
+ * with AVX2): each block costs a store and reload of the C tile, and the shorter runs keep the
+ * hardware prefetchers from getting ahead of the weight stream. Every element of C is accumulated
+ * in the same order (bias, then k = 0, 1, ...) whichever tile, tile shape or thread computes it,
+ * so results do not depend on batch composition, thread count or machine. Threads split the
+ * panels, so each reads only its share of W.
  *
  * <p>16-bit weights (F16, BF16) are widened one panel at a time into a per-thread float buffer,
  * which every tile then reads as it would a float32 panel: the stream from memory is half as many
@@ -35,17 +35,53 @@ import jdk.incubator.vector.VectorSpecies;
 public final class MatMul {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    /** Output columns per packed panel: the width of the register tile. */
-    public static final int PANEL = 3 * L;
-    /** Rows per register tile. */
-    private static final int ROWS = ActivationTiles.ROWS;
+
     /**
-     * Whether the 8-row tile runs as two 4-row halves: for vectors of 8 lanes or fewer (see
-     * {@link #rowTile}). {@code -Drerank.matmul.halfTiles=true|false} forces either, so the tests
-     * run both tiles on every machine.
+     * The register tile: rows × vectors of C held in registers while k runs.
+     *
+     * <p>C2 loads the weight vectors and all of a k step's broadcasts before the FMAs that use
+     * them, so a tile needs rows × vectors accumulators + vectors + rows registers; when that
+     * exceeds the register file, C2 keeps some accumulators on the stack, and each of those FMAs
+     * then waits for a store and a reload every k (read in the JIT's disassembly on AVX2). With
+     * AVX2's 16 registers that capped every shape tried at 28–41% of the FMA peak — 8 × 3 and
+     * 4 × 3 (19 registers), 5 × 2 (17), 3 × 4 — while the shapes that fit reached 75–90%: 4 × 2
+     * (14) and 3 × 3 (15) at 82–92%, 2 × 4 at 75% (2-core AMD EPYC, AVX2, one thread, 64 rows,
+     * in/out 768/768, 768/3072, 384/1536, 1536/384, best of 20, peak 100 GFLOP/s in the same
+     * process). 4 × 2 runs an 8-row activation tile as two halves, so it needs no other layout.
+     * AVX-512's 32 registers hold 8 × 3 (35 with the loads, a few spills at most): that shape
+     * measured 1.1–1.2× ONNX Runtime on an Intel Xeon, and stays there until measured otherwise.
+     * {@code -Drerank.matmul.tile=8x3|4x2} forces either, so the tests run both on every machine.
      */
-    static final boolean HALF_TILES = Boolean.parseBoolean(System.getProperty("rerank.matmul.halfTiles",
-            String.valueOf(L <= 8)));
+    enum Tile {
+        /** 4 rows × 2 vectors, twice per 8-row activation tile: 8 accumulators. */
+        HALVES_4X2(2),
+        /** 8 rows × 3 vectors: 24 accumulators. */
+        FULL_8X3(3);
+
+        final int vectors;
+
+        Tile(int vectors) {
+            this.vectors = vectors;
+        }
+
+        static Tile select() {
+            String forced = System.getProperty("rerank.matmul.tile");
+            if (forced == null) {
+                return L <= 8 ? HALVES_4X2 : FULL_8X3;
+            }
+            return switch (forced) {
+                case "4x2" -> HALVES_4X2;
+                case "8x3" -> FULL_8X3;
+                default -> throw new IllegalArgumentException("rerank.matmul.tile must be 4x2 or 8x3, not " + forced);
+            };
+        }
+    }
+
+    static final Tile TILE = Tile.select();
+    /** Output columns per packed panel: the width of the register tile. */
+    public static final int PANEL = TILE.vectors * L;
+    /** Rows per activation tile. */
+    private static final int ROWS = ActivationTiles.ROWS;
     private static final ThreadLocal<float[]> WIDENED = ThreadLocal.withInitial(() -> new float[0]);
 
     private MatMul() {}
@@ -119,20 +155,10 @@ public final class MatMul {
         return b;
     }
 
-    /**
-     * One 8-row tile of activations × one panel, as one 8-row register tile or as two 4-row ones.
-     * The 8 × 3 tile holds 24 accumulators: right for AVX-512's 32 vector registers, but AVX2 has
-     * only 16, so they cannot all stay in registers (on an AVX2-only host the engine measured
-     * 0.4–0.5× ONNX Runtime's throughput, against 1.1–1.2× with AVX-512). So vectors of 8 lanes or
-     * fewer take two 4-row halves: 12 accumulators, 3 weight vectors and a broadcast fit 16
-     * registers. Measured on a 2-core AMD EPYC (AVX2, JMH, same jar, the two tiles alternated):
-     * 64 × 768→768 2.72 → 2.01–2.17 ms, 64 × 768→3072 10.8–11.1 → 8.7–8.8 ms (about 1.25×); still
-     * well under that core's peak, so there is more to find here. Each element is still accumulated bias first, then k = 0, 1, ... — the same
-     * numbers, bit for bit, either way.
-     */
+    /** One 8-row tile of activations × one panel, in the register tile of this machine (see {@link Tile}). */
     private static void rowTile(float[] packedA, int t, float[] weights, int panel, float[] bias, int col,
                                 float[] c, int o0, int stride, int in) {
-        if (HALF_TILES) {
+        if (TILE == Tile.HALVES_4X2) {
             halfTile(packedA, t, 0, weights, panel, bias, col, c, o0, stride, in);
             halfTile(packedA, t, 4, weights, panel, bias, col, c, o0 + 4 * stride, stride, in);
         } else {
@@ -140,7 +166,10 @@ public final class MatMul {
         }
     }
 
-    /** Rows [t + first, t + first + 4) of an 8-row packed tile × one panel: 12 accumulators (see {@link #rowTile}). */
+    /**
+     * Rows [t + first, t + first + 4) of an 8-row packed tile × one 2-vector panel: 8 accumulators,
+     * 2 weight vectors and 4 broadcasts, 14 registers (see {@link Tile}). Per k: 6 loads feed 8 FMAs.
+     */
     private static void halfTile(float[] packedA, int t, int first, float[] weights, int panel, float[] bias, int col,
                                  float[] c, int o0, int stride, int in) {
         final int o1 = o0 + 1 * stride;
@@ -148,34 +177,32 @@ public final class MatMul {
         final int o3 = o0 + 3 * stride;
         final FloatVector b0 = FloatVector.fromArray(S, bias, col);
         final FloatVector b1 = FloatVector.fromArray(S, bias, col + 1 * L);
-        final FloatVector b2 = FloatVector.fromArray(S, bias, col + 2 * L);
-        FloatVector c00 = b0; FloatVector c01 = b1; FloatVector c02 = b2;
-        FloatVector c10 = b0; FloatVector c11 = b1; FloatVector c12 = b2;
-        FloatVector c20 = b0; FloatVector c21 = b1; FloatVector c22 = b2;
-        FloatVector c30 = b0; FloatVector c31 = b1; FloatVector c32 = b2;
+        FloatVector c00 = b0; FloatVector c01 = b1;
+        FloatVector c10 = b0; FloatVector c11 = b1;
+        FloatVector c20 = b0; FloatVector c21 = b1;
+        FloatVector c30 = b0; FloatVector c31 = b1;
         for (int k = 0; k < in; k++) {
             int wk = panel + k * PANEL;
             int ak = t + k * ROWS + first;
             FloatVector w0 = FloatVector.fromArray(S, weights, wk);
             FloatVector w1 = FloatVector.fromArray(S, weights, wk + 1 * L);
-            FloatVector w2 = FloatVector.fromArray(S, weights, wk + 2 * L);
             FloatVector x = FloatVector.broadcast(S, packedA[ak + 0]);
-            c00 = x.fma(w0, c00); c01 = x.fma(w1, c01); c02 = x.fma(w2, c02);
+            c00 = x.fma(w0, c00); c01 = x.fma(w1, c01);
             x = FloatVector.broadcast(S, packedA[ak + 1]);
-            c10 = x.fma(w0, c10); c11 = x.fma(w1, c11); c12 = x.fma(w2, c12);
+            c10 = x.fma(w0, c10); c11 = x.fma(w1, c11);
             x = FloatVector.broadcast(S, packedA[ak + 2]);
-            c20 = x.fma(w0, c20); c21 = x.fma(w1, c21); c22 = x.fma(w2, c22);
+            c20 = x.fma(w0, c20); c21 = x.fma(w1, c21);
             x = FloatVector.broadcast(S, packedA[ak + 3]);
-            c30 = x.fma(w0, c30); c31 = x.fma(w1, c31); c32 = x.fma(w2, c32);
+            c30 = x.fma(w0, c30); c31 = x.fma(w1, c31);
         }
-        c00.intoArray(c, o0); c01.intoArray(c, o0 + 1 * L); c02.intoArray(c, o0 + 2 * L);
-        c10.intoArray(c, o1); c11.intoArray(c, o1 + 1 * L); c12.intoArray(c, o1 + 2 * L);
-        c20.intoArray(c, o2); c21.intoArray(c, o2 + 1 * L); c22.intoArray(c, o2 + 2 * L);
-        c30.intoArray(c, o3); c31.intoArray(c, o3 + 1 * L); c32.intoArray(c, o3 + 2 * L);
+        c00.intoArray(c, o0); c01.intoArray(c, o0 + 1 * L);
+        c10.intoArray(c, o1); c11.intoArray(c, o1 + 1 * L);
+        c20.intoArray(c, o2); c21.intoArray(c, o2 + 1 * L);
+        c30.intoArray(c, o3); c31.intoArray(c, o3 + 1 * L);
     }
 
     /**
-     * Rows [t, t + 8) of the packed activations × one panel: c = bias + A·Wᵀ over all of k. The 24
+     * Rows [t, t + 8) of the packed activations × one 3-vector panel: c = bias + A·Wᵀ over all of k. The 24
      * accumulators are spelled out because that is how C2 keeps them in registers (an array of
      * vectors would live in memory). Per k: 3 weight loads and 8 broadcasts feed 24 FMAs.
      */
