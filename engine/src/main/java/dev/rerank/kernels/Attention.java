@@ -10,8 +10,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Q, K and V are read from a row-major [tokens × 3·hidden] buffer holding the fused projection
  * (queries, then keys, then values). K is first transposed into a scratch [d × n] block, so both
  * products run as broadcast-and-FMA over contiguous vectors, with no horizontal sums. Queries go
- * four at a time, so each pass over Kᵀ and over V feeds 16 independent FMA chains; a query's
- * result is the same, bit for bit, whether it is computed in a group of four or alone.
+ * four at a time through register tiles of 4 queries × 2 vectors (of keys for the scores, of head
+ * dimensions for the context): 8 independent FMA chains, enough for two FMA units, in 14 vector
+ * registers with the loads, so they fit AVX2's 16 — a 4 × 4 tile (24 registers) kept a third of
+ * its accumulators on the stack there (see {@link MatMul.Tile}). Each score and each context value
+ * is one sum in a fixed order (k = 0, 1, ... or j = 0, 1, ...), so a query's result is the same, bit
+ * for bit, whether it is computed in a group of four or alone, and whatever the vector width.
  */
 public final class Attention {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -76,57 +80,45 @@ public final class Attention {
                 Softmax.apply(scratch, scoresAt + r * nPad, n);
             }
             int out = (ctxRow + i) * hidden + head * d;
-            if (d == 4 * L) {
-                context4x4(qkv, start, n, stride, vOff, scratch, scoresAt, nPad, ctx, out, hidden);
-            } else {
-                for (int r = 0; r < 4; r++) {
-                    context(qkv, start, n, stride, vOff, d, scratch, scoresAt + r * nPad, ctx, out + r * hidden);
-                }
-            }
+            context4(qkv, start, n, stride, vOff, d, scratch, scoresAt, nPad, ctx, out, hidden);
         }
         for (; i < queries; i++) {
             int q = (start + i) * stride + qOff;
             scores(qkv, q, d, scratch, nPad, scoresAt, scale);
             Softmax.apply(scratch, scoresAt, n);
             int out = (ctxRow + i) * hidden + head * d;
-            if (d == 4 * L) {
-                context4(qkv, start, n, stride, vOff, scratch, scoresAt, ctx, out);
-            } else {
-                context(qkv, start, n, stride, vOff, d, scratch, scoresAt, ctx, out);
-            }
+            context(qkv, start, n, stride, vOff, d, scratch, scoresAt, ctx, out);
         }
     }
 
     /**
-     * Scores of four consecutive queries (rows scoresAt + r·nPad) against every key, four vectors
-     * of keys at a time: 16 independent FMA chains, enough to keep both FMA units busy, where one
-     * query's four chains would wait on each FMA's latency half the time.
+     * Scores of four consecutive queries (rows scoresAt + r·nPad) against every key, two vectors
+     * of keys at a time (see the class comment), then the last odd vector of keys per query.
      */
     private static void scores4(float[] qkv, int q, int stride, int d, float[] scratch, int nPad, int scoresAt, float scale) {
         int j0 = 0;
-        for (; j0 + 4 * L <= nPad; j0 += 4 * L) {
-            FloatVector a00 = FloatVector.zero(S); FloatVector a01 = FloatVector.zero(S); FloatVector a02 = FloatVector.zero(S); FloatVector a03 = FloatVector.zero(S);
-            FloatVector a10 = FloatVector.zero(S); FloatVector a11 = FloatVector.zero(S); FloatVector a12 = FloatVector.zero(S); FloatVector a13 = FloatVector.zero(S);
-            FloatVector a20 = FloatVector.zero(S); FloatVector a21 = FloatVector.zero(S); FloatVector a22 = FloatVector.zero(S); FloatVector a23 = FloatVector.zero(S);
-            FloatVector a30 = FloatVector.zero(S); FloatVector a31 = FloatVector.zero(S); FloatVector a32 = FloatVector.zero(S); FloatVector a33 = FloatVector.zero(S);
+        for (; j0 + 2 * L <= nPad; j0 += 2 * L) {
+            FloatVector a00 = FloatVector.zero(S); FloatVector a01 = FloatVector.zero(S);
+            FloatVector a10 = FloatVector.zero(S); FloatVector a11 = FloatVector.zero(S);
+            FloatVector a20 = FloatVector.zero(S); FloatVector a21 = FloatVector.zero(S);
+            FloatVector a30 = FloatVector.zero(S); FloatVector a31 = FloatVector.zero(S);
             for (int k = 0, row = j0; k < d; k++, row += nPad) {
                 FloatVector k0 = FloatVector.fromArray(S, scratch, row);
-                FloatVector k1 = FloatVector.fromArray(S, scratch, row + 1 * L);
-                FloatVector k2 = FloatVector.fromArray(S, scratch, row + 2 * L);
-                FloatVector k3 = FloatVector.fromArray(S, scratch, row + 3 * L);
+                FloatVector k1 = FloatVector.fromArray(S, scratch, row + L);
                 FloatVector x = FloatVector.broadcast(S, qkv[q + k]);
-                a00 = x.fma(k0, a00); a01 = x.fma(k1, a01); a02 = x.fma(k2, a02); a03 = x.fma(k3, a03);
+                a00 = x.fma(k0, a00); a01 = x.fma(k1, a01);
                 x = FloatVector.broadcast(S, qkv[q + 1 * stride + k]);
-                a10 = x.fma(k0, a10); a11 = x.fma(k1, a11); a12 = x.fma(k2, a12); a13 = x.fma(k3, a13);
+                a10 = x.fma(k0, a10); a11 = x.fma(k1, a11);
                 x = FloatVector.broadcast(S, qkv[q + 2 * stride + k]);
-                a20 = x.fma(k0, a20); a21 = x.fma(k1, a21); a22 = x.fma(k2, a22); a23 = x.fma(k3, a23);
+                a20 = x.fma(k0, a20); a21 = x.fma(k1, a21);
                 x = FloatVector.broadcast(S, qkv[q + 3 * stride + k]);
-                a30 = x.fma(k0, a30); a31 = x.fma(k1, a31); a32 = x.fma(k2, a32); a33 = x.fma(k3, a33);
+                a30 = x.fma(k0, a30); a31 = x.fma(k1, a31);
             }
-            a00.mul(scale).intoArray(scratch, scoresAt + j0); a01.mul(scale).intoArray(scratch, scoresAt + j0 + 1 * L); a02.mul(scale).intoArray(scratch, scoresAt + j0 + 2 * L); a03.mul(scale).intoArray(scratch, scoresAt + j0 + 3 * L);
-            a10.mul(scale).intoArray(scratch, scoresAt + 1 * nPad + j0); a11.mul(scale).intoArray(scratch, scoresAt + 1 * nPad + j0 + 1 * L); a12.mul(scale).intoArray(scratch, scoresAt + 1 * nPad + j0 + 2 * L); a13.mul(scale).intoArray(scratch, scoresAt + 1 * nPad + j0 + 3 * L);
-            a20.mul(scale).intoArray(scratch, scoresAt + 2 * nPad + j0); a21.mul(scale).intoArray(scratch, scoresAt + 2 * nPad + j0 + 1 * L); a22.mul(scale).intoArray(scratch, scoresAt + 2 * nPad + j0 + 2 * L); a23.mul(scale).intoArray(scratch, scoresAt + 2 * nPad + j0 + 3 * L);
-            a30.mul(scale).intoArray(scratch, scoresAt + 3 * nPad + j0); a31.mul(scale).intoArray(scratch, scoresAt + 3 * nPad + j0 + 1 * L); a32.mul(scale).intoArray(scratch, scoresAt + 3 * nPad + j0 + 2 * L); a33.mul(scale).intoArray(scratch, scoresAt + 3 * nPad + j0 + 3 * L);
+            int o = scoresAt + j0;
+            a00.mul(scale).intoArray(scratch, o); a01.mul(scale).intoArray(scratch, o + L);
+            a10.mul(scale).intoArray(scratch, o + nPad); a11.mul(scale).intoArray(scratch, o + nPad + L);
+            a20.mul(scale).intoArray(scratch, o + 2 * nPad); a21.mul(scale).intoArray(scratch, o + 2 * nPad + L);
+            a30.mul(scale).intoArray(scratch, o + 3 * nPad); a31.mul(scale).intoArray(scratch, o + 3 * nPad + L);
         }
         for (int r = 0; r < 4; r++) {
             for (int j = j0; j < nPad; j += L) {
@@ -139,31 +131,39 @@ public final class Attention {
         }
     }
 
-    /** Context vectors of four consecutive queries for a head of exactly four vectors: 16 FMA chains. */
-    private static void context4x4(float[] qkv, int start, int n, int stride, int vOff, float[] scratch, int scoresAt,
-                                   int nPad, float[] ctx, int out, int hidden) {
-        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S); FloatVector c32 = FloatVector.zero(S); FloatVector c33 = FloatVector.zero(S);
-        for (int j = 0, v = start * stride + vOff; j < n; j++, v += stride) {
-            FloatVector v0 = FloatVector.fromArray(S, qkv, v);
-            FloatVector v1 = FloatVector.fromArray(S, qkv, v + 1 * L);
-            FloatVector v2 = FloatVector.fromArray(S, qkv, v + 2 * L);
-            FloatVector v3 = FloatVector.fromArray(S, qkv, v + 3 * L);
-            FloatVector p = FloatVector.broadcast(S, scratch[scoresAt + j]);
-            c00 = p.fma(v0, c00); c01 = p.fma(v1, c01); c02 = p.fma(v2, c02); c03 = p.fma(v3, c03);
-            p = FloatVector.broadcast(S, scratch[scoresAt + 1 * nPad + j]);
-            c10 = p.fma(v0, c10); c11 = p.fma(v1, c11); c12 = p.fma(v2, c12); c13 = p.fma(v3, c13);
-            p = FloatVector.broadcast(S, scratch[scoresAt + 2 * nPad + j]);
-            c20 = p.fma(v0, c20); c21 = p.fma(v1, c21); c22 = p.fma(v2, c22); c23 = p.fma(v3, c23);
-            p = FloatVector.broadcast(S, scratch[scoresAt + 3 * nPad + j]);
-            c30 = p.fma(v0, c30); c31 = p.fma(v1, c31); c32 = p.fma(v2, c32); c33 = p.fma(v3, c33);
+    /**
+     * Context vectors of four consecutive queries, two vectors of head dimensions at a time (see the
+     * class comment); dimensions past the last whole pair of vectors go one query at a time.
+     */
+    private static void context4(float[] qkv, int start, int n, int stride, int vOff, int d, float[] scratch,
+                                 int scoresAt, int nPad, float[] ctx, int out, int hidden) {
+        int c = 0;
+        for (; c + 2 * L <= d; c += 2 * L) {
+            FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+            for (int j = 0, v = start * stride + vOff + c; j < n; j++, v += stride) {
+                FloatVector v0 = FloatVector.fromArray(S, qkv, v);
+                FloatVector v1 = FloatVector.fromArray(S, qkv, v + L);
+                FloatVector p = FloatVector.broadcast(S, scratch[scoresAt + j]);
+                c00 = p.fma(v0, c00); c01 = p.fma(v1, c01);
+                p = FloatVector.broadcast(S, scratch[scoresAt + 1 * nPad + j]);
+                c10 = p.fma(v0, c10); c11 = p.fma(v1, c11);
+                p = FloatVector.broadcast(S, scratch[scoresAt + 2 * nPad + j]);
+                c20 = p.fma(v0, c20); c21 = p.fma(v1, c21);
+                p = FloatVector.broadcast(S, scratch[scoresAt + 3 * nPad + j]);
+                c30 = p.fma(v0, c30); c31 = p.fma(v1, c31);
+            }
+            int o = out + c;
+            c00.intoArray(ctx, o); c01.intoArray(ctx, o + L);
+            c10.intoArray(ctx, o + hidden); c11.intoArray(ctx, o + hidden + L);
+            c20.intoArray(ctx, o + 2 * hidden); c21.intoArray(ctx, o + 2 * hidden + L);
+            c30.intoArray(ctx, o + 3 * hidden); c31.intoArray(ctx, o + 3 * hidden + L);
         }
-        c00.intoArray(ctx, out); c01.intoArray(ctx, out + 1 * L); c02.intoArray(ctx, out + 2 * L); c03.intoArray(ctx, out + 3 * L);
-        c10.intoArray(ctx, out + 1 * hidden); c11.intoArray(ctx, out + 1 * hidden + 1 * L); c12.intoArray(ctx, out + 1 * hidden + 2 * L); c13.intoArray(ctx, out + 1 * hidden + 3 * L);
-        c20.intoArray(ctx, out + 2 * hidden); c21.intoArray(ctx, out + 2 * hidden + 1 * L); c22.intoArray(ctx, out + 2 * hidden + 2 * L); c23.intoArray(ctx, out + 2 * hidden + 3 * L);
-        c30.intoArray(ctx, out + 3 * hidden); c31.intoArray(ctx, out + 3 * hidden + 1 * L); c32.intoArray(ctx, out + 3 * hidden + 2 * L); c33.intoArray(ctx, out + 3 * hidden + 3 * L);
+        for (int r = 0; r < 4 && c < d; r++) {
+            contextColumns(qkv, start, n, stride, vOff, c, d, scratch, scoresAt + r * nPad, ctx, out + r * hidden);
+        }
     }
 
     /**
@@ -198,30 +198,34 @@ public final class Attention {
         }
     }
 
-    /** ctx = Σ_j p_j · v_j for a head of exactly four vectors (d = 64 with AVX-512): four chains. */
-    private static void context4(float[] qkv, int start, int n, int stride, int vOff, float[] scratch, int scoresAt,
-                                 float[] ctx, int out) {
-        FloatVector c0 = FloatVector.zero(S);
-        FloatVector c1 = c0;
-        FloatVector c2 = c0;
-        FloatVector c3 = c0;
-        for (int j = 0, v = start * stride + vOff; j < n; j++, v += stride) {
-            FloatVector p = FloatVector.broadcast(S, scratch[scoresAt + j]);
-            c0 = p.fma(FloatVector.fromArray(S, qkv, v), c0);
-            c1 = p.fma(FloatVector.fromArray(S, qkv, v + L), c1);
-            c2 = p.fma(FloatVector.fromArray(S, qkv, v + 2 * L), c2);
-            c3 = p.fma(FloatVector.fromArray(S, qkv, v + 3 * L), c3);
-        }
-        c0.intoArray(ctx, out);
-        c1.intoArray(ctx, out + L);
-        c2.intoArray(ctx, out + 2 * L);
-        c3.intoArray(ctx, out + 3 * L);
-    }
-
-    /** ctx = Σ_j p_j · v_j for any head size, one (masked) vector at a time. */
+    /** ctx = Σ_j p_j · v_j for one query: four vectors of dimensions at a time (four chains), then the rest. */
     private static void context(float[] qkv, int start, int n, int stride, int vOff, int d, float[] scratch, int scoresAt,
                                 float[] ctx, int out) {
-        for (int c = 0; c < d; c += L) {
+        int c = 0;
+        for (; c + 4 * L <= d; c += 4 * L) {
+            FloatVector c0 = FloatVector.zero(S);
+            FloatVector c1 = c0;
+            FloatVector c2 = c0;
+            FloatVector c3 = c0;
+            for (int j = 0, v = start * stride + vOff + c; j < n; j++, v += stride) {
+                FloatVector p = FloatVector.broadcast(S, scratch[scoresAt + j]);
+                c0 = p.fma(FloatVector.fromArray(S, qkv, v), c0);
+                c1 = p.fma(FloatVector.fromArray(S, qkv, v + L), c1);
+                c2 = p.fma(FloatVector.fromArray(S, qkv, v + 2 * L), c2);
+                c3 = p.fma(FloatVector.fromArray(S, qkv, v + 3 * L), c3);
+            }
+            c0.intoArray(ctx, out + c);
+            c1.intoArray(ctx, out + c + L);
+            c2.intoArray(ctx, out + c + 2 * L);
+            c3.intoArray(ctx, out + c + 3 * L);
+        }
+        contextColumns(qkv, start, n, stride, vOff, c, d, scratch, scoresAt, ctx, out);
+    }
+
+    /** ctx[c..d) = Σ_j p_j · v_j[c..d) for one query, one (masked) vector at a time. */
+    private static void contextColumns(float[] qkv, int start, int n, int stride, int vOff, int from, int d,
+                                       float[] scratch, int scoresAt, float[] ctx, int out) {
+        for (int c = from; c < d; c += L) {
             VectorMask<Float> m = S.indexInRange(c, d);
             FloatVector acc = FloatVector.zero(S);
             for (int j = 0; j < n; j++) {

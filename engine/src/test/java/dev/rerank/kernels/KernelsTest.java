@@ -196,7 +196,7 @@ class KernelsTest {
     }
 
     @ParameterizedTest(name = "tokens={0} heads={1} d={2}")
-    @CsvSource({"1,1,8", "5,5,8", "19,2,64", "33,3,20", "70,12,64"})
+    @CsvSource({"1,1,8", "5,5,8", "19,2,64", "33,3,20", "70,12,64", "21,2,16", "22,2,24", "41,3,32", "9,2,48", "6,1,96", "7,1,3"})
     void attentionMatchesScalar(int n, int heads, int d) {
         int hidden = heads * d;
         int start = 2; // a sequence that does not begin at row 0 of the batch
