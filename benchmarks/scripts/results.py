@@ -112,15 +112,18 @@ def main():
         out += [f"## Kernels (one thread)", "", f"Measured fp32 FMA peak of this core from Java: **{peak:.0f} GFLOP/s** "
                 f"({lanes} lanes).", ""]
     out += ["| matmul rows × (in→out) | µs | GFLOP/s | % of peak |", "|---|---|---|---|"]
-    for rows in (32, 64, 256):
-        for shape in ("768x768", "768x3072", "3072x768"):
-            m, me = score("MatMulBenchmark", "multiply", rows=rows, shape=shape, threads=1)
-            if m is None:
-                continue
-            i, o = map(int, shape.split("x"))
-            g = 2.0 * rows * i * o / (m * 1e-6) / 1e9
-            out.append(f"| {rows} × ({i}→{o}) | {m:.1f} ± {me:.1f} | {g:.0f} | "
-                       f"{100 * g / peak:.0f}% |" if peak else f"| {rows} × ({i}→{o}) | {m:.1f} | {g:.0f} | |")
+    shapes = sorted({(b["params"]["rows"], b["params"]["shape"]) for b in results
+                     if b["benchmark"].endswith("MatMulBenchmark.multiply") and b.get("params", {}).get("threads") == "1"},
+                    key=lambda rs: (int(rs[0]), -int(rs[1].split("x")[0]) * int(rs[1].split("x")[1])))
+    for rows, shape in shapes:
+        rows = int(rows)
+        m, me = score("MatMulBenchmark", "multiply", rows=rows, shape=shape, threads=1, format="F32")
+        if m is None:
+            continue
+        i, o = map(int, shape.split("x"))
+        g = 2.0 * rows * i * o / (m * 1e-6) / 1e9
+        out.append(f"| {rows} × ({i}→{o}) | {m:.1f} ± {me:.1f} | {g:.0f} | "
+                   f"{100 * g / peak:.0f}% |" if peak else f"| {rows} × ({i}→{o}) | {m:.1f} | {g:.0f} | |")
     out.append("")
     out += ["| kernel | tokens | µs | rate |", "|---|---|---|---|"]
     for n in (64, 256):
