@@ -41,11 +41,11 @@ final class BpeTokenizerJson {
         List<AddedToken> added = json.addedTokens();
         ByteLevelBpe bpe = ByteLevelBpe.create(json.vocab(), json.merges(), added, pre.bool("add_prefix_space", false),
                 pre.bool("use_regex", true), model.bool("ignore_merges", false), json.file());
-        String[] tokenById = Vocabulary.tokenById(json.vocab(), added, json.file());
+        TokenTable tokenById = Vocabulary.tokenById(json.vocab(), added, json.file());
         PairTemplate template = json.postProcessor();
         Vocabulary.checkSpecials(template, tokenById, json.file());
-        Integer pad = json.vocab().get("<pad>");
-        return new Tokenizer(bpe, template, tokenById, added, true, pad == null ? 1 : pad,
+        int pad = json.vocab().id("<pad>");
+        return new Tokenizer(bpe, template, tokenById, added, true, pad < 0 ? 1 : pad,
                 json.maxLength(configMaxLength));
     }
 }

@@ -2,7 +2,6 @@ package dev.rerank.tokenizer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 /**
  * GPT-2 / RoBERTa text encoding: added tokens such as {@code <s>} are cut out of the raw text;
@@ -31,17 +30,17 @@ final class ByteLevelBpe implements TextEncoder {
      *
      * @throws TokenizerException naming {@code where} and the first bad merge
      */
-    static ByteLevelBpe create(Map<String, Integer> vocab, List<String[]> merges, List<AddedToken> added,
+    static ByteLevelBpe create(TokenTable vocab, List<MergeSpelling> merges, List<AddedToken> added,
                                boolean addPrefixSpace, boolean useRegex, boolean ignoreMerges, String where) {
         MergeTable table = new MergeTable(merges.size());
         for (int rank = 0; rank < merges.size(); rank++) {
-            String[] m = merges.get(rank);
-            Integer left = vocab.get(m[0]);
-            Integer right = vocab.get(m[1]);
-            Integer merged = vocab.get(m[0] + m[1]);
-            if (left == null || right == null || merged == null) {
-                String unknown = left == null ? m[0] : right == null ? m[1] : m[0] + m[1];
-                throw TokenizerFiles.malformed(where, "merge " + rank + " (" + m[0] + " " + m[1] + ") names '"
+            MergeSpelling m = merges.get(rank);
+            int left = m.leftId(vocab);
+            int right = m.rightId(vocab);
+            int merged = m.mergedId(vocab);
+            if (left < 0 || right < 0 || merged < 0) {
+                String unknown = left < 0 ? m.left() : right < 0 ? m.right() : m.left() + m.right();
+                throw TokenizerFiles.malformed(where, "merge " + rank + " (" + m.left() + " " + m.right() + ") names '"
                         + unknown + "', which is not in the vocabulary");
             }
             table.put(left, right, rank, merged);

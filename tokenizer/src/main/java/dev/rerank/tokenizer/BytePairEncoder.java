@@ -1,7 +1,6 @@
 package dev.rerank.tokenizer;
 
 import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -18,17 +17,17 @@ final class BytePairEncoder {
 
     private final int[] byteIds = new int[256];
     private final MergeTable merges;
-    private final Map<String, Integer> vocab;
+    private final TokenTable vocab;
     private final boolean ignoreMerges;
     private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
 
-    BytePairEncoder(Map<String, Integer> vocab, MergeTable merges, boolean ignoreMerges) {
+    BytePairEncoder(TokenTable vocab, MergeTable merges, boolean ignoreMerges) {
         this.vocab = vocab;
         this.merges = merges;
         this.ignoreMerges = ignoreMerges;
         for (int b = 0; b < 256; b++) {
-            Integer id = vocab.get(String.valueOf(ByteLevel.charOf(b)));
-            if (id == null) {
+            int id = vocab.id(String.valueOf(ByteLevel.charOf(b)));
+            if (id < 0) {
                 throw new IllegalArgumentException(
                         "vocabulary lacks the byte-level symbol for byte 0x" + Integer.toHexString(b));
             }
@@ -55,8 +54,8 @@ final class BytePairEncoder {
 
     private int[] merge(byte[] utf8, int n) {
         if (ignoreMerges) {
-            Integer whole = vocab.get(ByteLevel.toVocabularyText(utf8, 0, n));
-            if (whole != null) {
+            int whole = vocab.id(ByteLevel.toVocabularyText(utf8, 0, n));
+            if (whole >= 0) {
                 return new int[] {whole};
             }
         }

@@ -18,7 +18,7 @@ import java.util.List;
 public final class Tokenizer {
     private final TextEncoder encoder;
     private final PairTemplate template;
-    private final String[] tokenById;
+    private final TokenTable tokenById;
     private final boolean[] specialById;
     private final boolean emptySecondIsNoPair;
     private final int padId;
@@ -29,12 +29,12 @@ public final class Tokenizer {
      * @param emptySecondIsNoPair frame a pair with an empty second text as a single text (what
      *                           transformers does; the Rust library frames it as a pair)
      */
-    Tokenizer(TextEncoder encoder, PairTemplate template, String[] tokenById, List<AddedToken> added,
+    Tokenizer(TextEncoder encoder, PairTemplate template, TokenTable tokenById, List<AddedToken> added,
               boolean emptySecondIsNoPair, int padId, int modelMaxLength) {
         this.encoder = encoder;
         this.template = template;
         this.tokenById = tokenById;
-        this.specialById = new boolean[tokenById.length];
+        this.specialById = new boolean[tokenById.size()];
         for (AddedToken t : added) {
             specialById[t.id()] = t.special();
         }
@@ -137,24 +137,24 @@ public final class Tokenizer {
     public String decode(int[] ids, boolean skipSpecialTokens) {
         List<String> tokens = new ArrayList<>(ids.length);
         for (int id : ids) {
-            if (id < 0 || id >= tokenById.length || tokenById[id] == null) {
+            if (!tokenById.has(id)) {
                 throw new TokenizerException("cannot decode id " + id + ": not in the vocabulary of "
-                        + tokenById.length + " tokens");
+                        + tokenById.size() + " tokens");
             }
             if (!(skipSpecialTokens && specialById[id])) {
-                tokens.add(tokenById[id]);
+                tokens.add(tokenById.token(id));
             }
         }
         return encoder.decode(tokens.toArray(String[]::new));
     }
 
-    /** The vocabulary spelling of one id. */
+    /** The vocabulary spelling of one id, or null when no token has it. */
     public String token(int id) {
-        return tokenById[id];
+        return tokenById.token(id);
     }
 
     public int vocabularySize() {
-        return tokenById.length;
+        return tokenById.size();
     }
 
     /** The length the model was trained for ({@code model_max_length}), or Integer.MAX_VALUE if unknown. */
@@ -179,7 +179,7 @@ public final class Tokenizer {
     private Encoding withTokens(int[] ids, int[] typeIds) {
         String[] tokens = new String[ids.length];
         for (int i = 0; i < ids.length; i++) {
-            tokens[i] = tokenById[ids[i]];
+            tokens[i] = tokenById.token(ids[i]);
         }
         return new Encoding(ids, typeIds, tokens);
     }

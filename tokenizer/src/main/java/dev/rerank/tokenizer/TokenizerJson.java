@@ -12,7 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Hugging Face's {@code tokenizer.json}: read once, with the two big parts (the vocabulary and the
@@ -22,8 +21,8 @@ import java.util.Map;
  *
  * @param merges null when the file has none (WordPiece)
  */
-record TokenizerJson(String file, JsonFields root, JsonFields model, Map<String, Integer> vocab,
-                     List<String[]> merges) {
+record TokenizerJson(String file, JsonFields root, JsonFields model, TokenTable vocab,
+                     List<MergeSpelling> merges) {
 
     static Tokenizer load(Path file, int configMaxLength) {
         TokenizerJson json = read(file);
@@ -39,8 +38,8 @@ record TokenizerJson(String file, JsonFields root, JsonFields model, Map<String,
         String where = file.toString();
         JsonObject root = new JsonObject();
         JsonObject model = null;
-        Map<String, Integer> vocab = null;
-        List<String[]> merges = null;
+        TokenTable vocab = null;
+        List<MergeSpelling> merges = null;
         try (JsonReader r = new JsonReader(Files.newBufferedReader(file, StandardCharsets.UTF_8))) {
             r.beginObject();
             while (r.hasNext()) {
@@ -81,13 +80,13 @@ record TokenizerJson(String file, JsonFields root, JsonFields model, Map<String,
                 merges);
     }
 
-    private static List<String[]> readMerges(JsonReader r, String where) throws IOException {
-        List<String[]> merges = new ArrayList<>(50_000);
+    private static List<MergeSpelling> readMerges(JsonReader r, String where) throws IOException {
+        List<MergeSpelling> merges = new ArrayList<>(50_000);
         r.beginArray();
         for (int i = 0; r.hasNext(); i++) {
             JsonToken t = r.peek();
             if (t == JsonToken.STRING) {
-                merges.add(Vocabulary.splitMerge(r.nextString(), where, "merge " + i));
+                merges.add(MergeSpelling.ofSpaced(r.nextString(), where, "merge", i));
             } else if (t == JsonToken.BEGIN_ARRAY) {
                 r.beginArray();
                 String[] pair = new String[2];
@@ -101,7 +100,7 @@ record TokenizerJson(String file, JsonFields root, JsonFields model, Map<String,
                     throw TokenizerFiles.malformed(where, "merge " + i + " has more than two symbols");
                 }
                 r.endArray();
-                merges.add(pair);
+                merges.add(MergeSpelling.ofPair(pair[0], pair[1]));
             } else {
                 throw TokenizerFiles.malformed(where, "merge " + i + " is neither \"a b\" nor [\"a\", \"b\"]");
             }

@@ -6,7 +6,6 @@ import com.google.gson.JsonPrimitive;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +27,11 @@ final class VocabTxt {
         String where = vocabFile.toString();
         List<String> lines = TokenizerFiles.readLines(vocabFile);
         // As transformers reads it: a token repeated later takes the later id.
-        Map<String, Integer> vocab = new HashMap<>(lines.size() * 2);
+        TokenTable.Builder entries = new TokenTable.Builder();
         for (int i = 0; i < lines.size(); i++) {
-            vocab.put(lines.get(i), i);
+            entries.put(lines.get(i), i);
         }
+        TokenTable vocab = entries.build();
         JsonFields config = Files.exists(configFile) ? TokenizerFiles.readObject(configFile)
                 : JsonFields.root(new JsonObject(), configFile.toString());
         String tokenizerClass = config.string("tokenizer_class", "BertTokenizer");
@@ -51,7 +51,7 @@ final class VocabTxt {
                 "##", WordPieceTokenizerJson.DEFAULT_MAX_INPUT_CHARS_PER_WORD);
         BertWordPiece encoder = new BertWordPiece(normalizer, wordPiece, added, "##", true);
 
-        String[] tokenById = Vocabulary.tokenById(vocab, added, where);
+        TokenTable tokenById = Vocabulary.tokenById(vocab, added, where);
         PairTemplate template = PairTemplate.bert(idOf(specials.get("cls_token"), vocab, config),
                 idOf(specials.get("sep_token"), vocab, config));
         return new Tokenizer(encoder, template, tokenById, added, false, idOf(specials.get("pad_token"), vocab, config),
@@ -73,7 +73,7 @@ final class VocabTxt {
      * raw text (not normalized) as transformers adds them.
      */
     private static List<AddedToken> addedTokens(JsonFields config, Map<String, String> specials,
-                                                Map<String, Integer> vocab, String where) {
+                                                TokenTable vocab, String where) {
         List<AddedToken> added = new ArrayList<>();
         JsonFields decoder = config.optionalObject("added_tokens_decoder");
         if (decoder != null) {
@@ -102,9 +102,9 @@ final class VocabTxt {
         }
     }
 
-    private static int idOf(String token, Map<String, Integer> vocab, JsonFields config) {
-        Integer id = vocab.get(token);
-        if (id == null) {
+    private static int idOf(String token, TokenTable vocab, JsonFields config) {
+        int id = vocab.id(token);
+        if (id < 0) {
             throw config.error("the special token " + token + " is not in vocab.txt");
         }
         return id;

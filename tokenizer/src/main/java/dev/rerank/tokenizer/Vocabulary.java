@@ -3,7 +3,7 @@ package dev.rerank.tokenizer;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
-import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +16,9 @@ final class Vocabulary {
     static final int MAX_ID = 50_000_000;
 
     /** A JSON object of token to id (vocab.json, tokenizer.json's model.vocab), streamed. */
-    static Map<String, Integer> read(JsonReader r, String where) throws IOException {
-        Map<String, Integer> vocab = new HashMap<>(100_000);
-        String[] byId = new String[65_536]; // ids are dense: an array finds duplicates cheaply
+    static TokenTable read(JsonReader r, String where) throws IOException {
+        TokenTable.Builder vocab = new TokenTable.Builder();
+        BitSet seen = new BitSet(); // ids are dense: a bit set finds duplicates cheaply
         r.beginObject();
         while (r.hasNext()) {
             String token = r.nextName();
@@ -29,26 +29,14 @@ final class Vocabulary {
             if (id < 0 || id > MAX_ID) {
                 throw TokenizerFiles.malformed(where, "vocabulary entry '" + token + "' has an impossible id " + id);
             }
-            if (id >= byId.length) {
-                byId = Arrays.copyOf(byId, Math.max(byId.length * 2, id + 1));
+            if (seen.get(id)) {
+                throw TokenizerFiles.malformed(where, "duplicate id " + id + " for '" + vocab.spelling(id) + "' and '" + token + "'");
             }
-            if (byId[id] != null) {
-                throw TokenizerFiles.malformed(where, "duplicate id " + id + " for '" + byId[id] + "' and '" + token + "'");
-            }
-            byId[id] = token;
+            seen.set(id);
             vocab.put(token, id);
         }
         r.endObject();
-        return vocab;
-    }
-
-    /** "a b" as {a, b}. */
-    static String[] splitMerge(String text, String where, String what) {
-        int space = text.indexOf(' ');
-        if (space <= 0 || space == text.length() - 1 || text.indexOf(' ', space + 1) >= 0) {
-            throw TokenizerFiles.malformed(where, what + " is not two symbols separated by one space: '" + text + "'");
-        }
-        return new String[] {text.substring(0, space), text.substring(space + 1)};
+        return vocab.build();
     }
 
     /**
@@ -56,12 +44,9 @@ final class Vocabulary {
      * token must not take an id the vocabulary gives to another token, nor lie beyond the
      * vocabulary and the added tokens together.
      */
-    static String[] tokenById(Map<String, Integer> vocab, List<AddedToken> added, String where) {
-        int size = 0;
-        for (int id : vocab.values()) {
-            size = Math.max(size, id + 1);
-        }
-        long limit = (long) Math.max(size, vocab.size()) + added.size();
+    static TokenTable tokenById(TokenTable vocab, List<AddedToken> added, String where) {
+        int size = vocab.size();
+        long limit = (long) Math.max(size, vocab.tokens()) + added.size();
         for (AddedToken t : added) {
             if (t.id() < 0 || t.id() >= limit) {
                 throw TokenizerFiles.malformed(where, "added token '" + t.content() + "' has id " + t.id()
@@ -69,24 +54,24 @@ final class Vocabulary {
             }
             size = Math.max(size, t.id() + 1);
         }
-        String[] tokenById = new String[size];
-        vocab.forEach((token, id) -> tokenById[id] = token);
+        Map<Integer, String> addedById = new HashMap<>();
         for (AddedToken t : added) {
-            if (tokenById[t.id()] != null && !tokenById[t.id()].equals(t.content())) {
+            String spelling = vocab.has(t.id()) ? vocab.token(t.id()) : addedById.get(t.id());
+            if (spelling != null && !spelling.equals(t.content())) {
                 throw TokenizerFiles.malformed(where, "added token " + t.content() + " has id " + t.id()
-                        + ", which the vocabulary gives to " + tokenById[t.id()]);
+                        + ", which the vocabulary gives to " + spelling);
             }
-            tokenById[t.id()] = t.content();
+            addedById.put(t.id(), t.content());
         }
-        return tokenById;
+        return vocab.withSpellings(added);
     }
 
     /** The special tokens of the post-processor must be ids of the vocabulary. */
-    static void checkSpecials(PairTemplate template, String[] tokenById, String where) {
+    static void checkSpecials(PairTemplate template, TokenTable tokenById, String where) {
         for (int id : template.specialIds()) {
-            if (id >= tokenById.length || tokenById[id] == null) {
+            if (!tokenById.has(id)) {
                 throw TokenizerFiles.malformed(where, "the post-processor's special token id " + id
-                        + " is not in the vocabulary of " + tokenById.length + " ids");
+                        + " is not in the vocabulary of " + tokenById.size() + " ids");
             }
         }
     }

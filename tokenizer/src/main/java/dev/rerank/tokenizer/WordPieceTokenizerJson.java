@@ -17,8 +17,8 @@ final class WordPieceTokenizerJson {
         JsonFields model = json.model();
         String file = json.file();
         String unk = model.string("unk_token", "[UNK]");
-        Integer unkId = json.vocab().get(unk);
-        if (unkId == null) {
+        int unkId = json.vocab().id(unk);
+        if (unkId < 0) {
             throw model.error("'model.unk_token' " + unk + " is not in the vocabulary");
         }
         WordPiece wordPiece = new WordPiece(json.vocab(), unkId, model.string("continuing_subword_prefix", "##"),
@@ -34,12 +34,12 @@ final class WordPieceTokenizerJson {
         BertWordPiece encoder = new BertWordPiece(normalizer == null ? null : bertNormalizer(normalizer), wordPiece,
                 added, decoder == null ? null : decoder.string("prefix", "##"),
                 decoder != null && decoder.bool("cleanup", true));
-        String[] tokenById = Vocabulary.tokenById(json.vocab(), added, file);
+        TokenTable tokenById = Vocabulary.tokenById(json.vocab(), added, file);
         PairTemplate template = json.postProcessor();
         Vocabulary.checkSpecials(template, tokenById, file);
         int padId = padId(json);
-        if (padId >= tokenById.length) {
-            throw json.root().error("'padding.pad_id' " + padId + " is not in the vocabulary of " + tokenById.length + " ids");
+        if (padId >= tokenById.size()) {
+            throw json.root().error("'padding.pad_id' " + padId + " is not in the vocabulary of " + tokenById.size() + " ids");
         }
         return new Tokenizer(encoder, template, tokenById, added, false, padId, json.maxLength(configMaxLength));
     }
@@ -57,7 +57,7 @@ final class WordPieceTokenizerJson {
         if (padding != null && padding.has("pad_id")) {
             return padding.integer("pad_id", 0, 0, Integer.MAX_VALUE);
         }
-        Integer pad = json.vocab().get("[PAD]");
-        return pad == null ? 0 : pad;
+        int pad = json.vocab().id("[PAD]");
+        return pad < 0 ? 0 : pad;
     }
 }
