@@ -73,7 +73,9 @@ final class ModelResolver {
         }
         Path target = convertedDir(dir);
         if (!Files.exists(target.resolve("model.safetensors"))) {
-            Converter.convertPyTorch(dir, target);
+            try (ConversionBars bars = new ConversionBars(err)) {
+                Converter.convertPyTorch(dir, target, bars);
+            }
             err.println("rerank: converted the PyTorch weights of " + dir + " to " + target.resolve("model.safetensors")
                     + " (done once)");
         }

@@ -69,17 +69,21 @@ final class WeightsCommands {
         if (out.toAbsolutePath().normalize().equals(base.toAbsolutePath().normalize())) {
             throw new UsageException("--out must not be the source's own directory; choose another");
         }
+        boolean safetensors = src.getFileName().toString().endsWith(".safetensors");
+        if (safetensors && !args.has("dtype")) {
+            throw new UsageException("a .safetensors source needs --dtype");
+        }
+        DType dtype = args.has("dtype") ? dtype(args) : null; // checked before any work starts
         Path written;
-        if (src.getFileName().toString().endsWith(".safetensors")) {
-            if (!args.has("dtype")) {
-                throw new UsageException("a .safetensors source needs --dtype");
-            }
-            written = out.resolve("model.safetensors");
-            Converter.convertDtype(src, written, dtype(args));
-        } else {
-            written = Converter.isOnnx(src) ? Converter.convertOnnx(src, out) : Converter.convertPyTorch(src, out);
-            if (args.has("dtype")) {
-                Converter.convertDtype(written, written, dtype(args));
+        try (ConversionBars bars = new ConversionBars(console.err())) {
+            if (safetensors) {
+                written = out.resolve("model.safetensors");
+                Converter.convertDtype(src, written, dtype, bars);
+            } else {
+                written = Converter.isOnnx(src) ? Converter.convertOnnx(src, out, bars) : Converter.convertPyTorch(src, out, bars);
+                if (dtype != null) {
+                    Converter.convertDtype(written, written, dtype, bars);
+                }
             }
         }
         console.out().println(written);

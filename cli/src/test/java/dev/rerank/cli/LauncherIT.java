@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -137,5 +138,37 @@ class LauncherIT {
         assertTrue(r.err().startsWith("error: the JDK's Vector API module is not enabled: run java "
                 + "--add-modules jdk.incubator.vector -jar rerank.jar"), r.err());
         assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void jarOnAnOlderJavaSaysWhichIsNeeded() throws Exception {
+        // The machine's default java is often older (17 here); the jar's entry point still loads there.
+        Path old = olderJava();
+        Assumptions.assumeTrue(old != null, "no JDK older than 25 beside " + System.getProperty("java.home"));
+        Run r = run(new ProcessBuilder(old.toString(), "-jar", ROOT.resolve("cli/target/rerank.jar").toString(),
+                "predict", "--model", TINY, "a", "b"));
+        assertEquals(1, r.code(), r.err());
+        assertEquals("", r.out());
+        assertTrue(r.err().startsWith("error: rerank needs Java 25 or newer, but this java is version "), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line, no JVM LinkageError text: " + r.err());
+    }
+
+    /** A java older than 25 among the JDKs installed beside this one (their release files say which), or null. */
+    private static Path olderJava() throws IOException {
+        Path jvms = Path.of(System.getProperty("java.home")).getParent();
+        try (var dirs = Files.list(jvms)) {
+            for (Path dir : dirs.sorted().toList()) {
+                Path release = dir.resolve("release");
+                Path java = dir.resolve("bin/java");
+                if (!Files.isRegularFile(release) || !Files.isExecutable(java)) {
+                    continue;
+                }
+                Matcher m = Pattern.compile("JAVA_VERSION=\"(?:1\\.)?(\\d+)").matcher(Files.readString(release));
+                if (m.find() && Integer.parseInt(m.group(1)) >= 8 && Integer.parseInt(m.group(1)) < JarMain.NEEDED) {
+                    return java;
+                }
+            }
+        }
+        return null;
     }
 }

@@ -23,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /** The converter's library API: PyTorch or ONNX → safetensors, dtype changes, inspection and synthetic models. */
 public final class Converter {
@@ -53,18 +54,28 @@ public final class Converter {
      * @return the written safetensors file
      */
     public static Path convertPyTorch(Path input, Path outDir) {
+        return convertPyTorch(input, outDir, ConversionProgress.NONE);
+    }
+
+    /** {@link #convertPyTorch(Path, Path)}, telling {@code progress} how reading and writing advance. */
+    public static Path convertPyTorch(Path input, Path outDir, ConversionProgress progress) {
         Path dir = Files.isDirectory(input) ? input : input.toAbsolutePath().getParent();
         Path source = input;
         if (Files.isDirectory(input)) {
             Path index = input.resolve("pytorch_model.bin.index.json");
             source = Files.exists(index) ? index : input.resolve("pytorch_model.bin");
         }
-        List<Tensor> tensors = source.getFileName().toString().endsWith(".json") ? readSharded(source) : TorchCheckpoint.read(source);
+        List<Tensor> tensors;
+        if (source.getFileName().toString().endsWith(".json")) {
+            tensors = readSharded(source, progress);
+        } else {
+            tensors = TorchCheckpoint.read(source, ReadProgress.over(progress, List.of(source))::advance);
+        }
         if (tensors.isEmpty()) {
             throw new CheckpointException(source + ": the state dict holds no tensors");
         }
         Path target = outDir.resolve("model.safetensors");
-        SafetensorsWriter.write(target, tensors);
+        SafetensorsWriter.write(target, tensors, progress);
         if (!dir.toAbsolutePath().normalize().equals(outDir.toAbsolutePath().normalize())) {
             copySideFiles(dir, outDir);
         }
@@ -92,11 +103,16 @@ public final class Converter {
      * @return the written safetensors file
      */
     public static Path convertOnnx(Path input, Path outDir) {
+        return convertOnnx(input, outDir, ConversionProgress.NONE);
+    }
+
+    /** {@link #convertOnnx(Path, Path)}, telling {@code progress} how reading and writing advance. */
+    public static Path convertOnnx(Path input, Path outDir, ConversionProgress progress) {
         Path onnx = Files.isDirectory(input) ? input.resolve("model.onnx") : input;
         Path dir = onnx.toAbsolutePath().getParent();
-        List<Tensor> tensors = readOnnx(onnx);
+        List<Tensor> tensors = readOnnx(onnx, ReadProgress.over(progress, List.of(onnx))::advance);
         Path target = outDir.resolve("model.safetensors");
-        SafetensorsWriter.write(target, tensors);
+        SafetensorsWriter.write(target, tensors, progress);
         if (!dir.normalize().equals(outDir.toAbsolutePath().normalize())) {
             copySideFiles(dir, outDir);
         }
@@ -104,7 +120,7 @@ public final class Converter {
     }
 
     /** The mapped tensors of an ONNX export, checked against the config.json beside it (or in the folder above onnx/). */
-    static List<Tensor> readOnnx(Path onnx) {
+    static List<Tensor> readOnnx(Path onnx, LongConsumer bytesRead) {
         Path dir = onnx.toAbsolutePath().getParent();
         Path config = dir.resolve("config.json");
         if (!Files.exists(config) && dir.getFileName() != null && dir.getFileName().toString().equals("onnx")) {
@@ -116,7 +132,7 @@ public final class Converter {
                 throw new CheckpointException(onnx + ": larger than 2 GiB, which a protobuf file cannot be; "
                         + "models this large keep their weights as external data, which is not supported");
             }
-            bytes = Files.readAllBytes(onnx);
+            bytes = ReadProgress.readAll(onnx, Files.size(onnx), bytesRead);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new CheckpointException("ONNX model not found: " + onnx);
         } catch (IOException e) {
@@ -126,7 +142,7 @@ public final class Converter {
         return OnnxImport.tensors(graph, Files.exists(config) ? ModelConfig.load(config) : null, onnx.toString());
     }
 
-    private static List<Tensor> readSharded(Path index) {
+    private static List<Tensor> readSharded(Path index, ConversionProgress progress) {
         Map<String, Path> shards = new LinkedHashMap<>();
         TorchCheckpoint.requireRegularFile(index);
         try {
@@ -156,8 +172,11 @@ public final class Converter {
         }
         List<Tensor> all = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
+        // A missing shard is named before minutes go into reading the others (and before the read count's total is taken).
+        shards.values().forEach(TorchCheckpoint::requireRegularFile);
+        ReadProgress read = ReadProgress.over(progress, shards.values());
         for (Path shard : shards.values()) {
-            for (Tensor t : TorchCheckpoint.read(shard)) {
+            for (Tensor t : TorchCheckpoint.read(shard, read::advance)) {
                 if (!names.add(t.name())) {
                     throw new CheckpointException(shard + ": tensor " + t.name() + " appears in two shards");
                 }
@@ -188,18 +207,30 @@ public final class Converter {
      * so the output loads on its own.
      */
     public static void convertDtype(Path input, Path output, DType dtype) {
+        convertDtype(input, output, dtype, ConversionProgress.NONE);
+    }
+
+    /** {@link #convertDtype(Path, Path, DType)}, telling {@code progress} how reading and writing advance. */
+    public static void convertDtype(Path input, Path output, DType dtype, ConversionProgress progress) {
         if (!DTypes.isFloat(dtype)) {
             throw new IllegalArgumentException("target dtype must be F32, F16 or BF16, got " + dtype);
         }
         List<Tensor> tensors = new ArrayList<>();
+        ReadProgress read = ReadProgress.over(progress, List.of(input));
         try (Safetensors in = Safetensors.open(input)) {
+            long counted = 0;
             for (String name : in.names()) {
                 TensorInfo info = in.info(name);
                 byte[] raw = in.bytes(name).toArray(ValueLayout.JAVA_BYTE);
                 tensors.add(DTypes.convert(new Tensor(name, info.dtype(), info.shape(), raw), dtype));
+                counted += raw.length;
+                read.advance(raw.length);
             }
+            read.advance(Files.size(input) - counted); // the header, read when the file was opened
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read " + input + ": " + e.getMessage(), e);
         }
-        SafetensorsWriter.write(output, tensors);
+        SafetensorsWriter.write(output, tensors, progress);
         Path from = input.toAbsolutePath().getParent();
         Path to = output.toAbsolutePath().getParent();
         if (!from.normalize().equals(to.normalize())) {
@@ -218,7 +249,7 @@ public final class Converter {
                 }
             }
         } else {
-            for (Tensor t : isOnnx(file) ? readOnnx(file) : TorchCheckpoint.read(file)) {
+            for (Tensor t : isOnnx(file) ? readOnnx(file, bytes -> {}) : TorchCheckpoint.read(file)) {
                 rows.add(new Row(t.name(), t.dtype(), t.shape(), t.data().length));
             }
         }

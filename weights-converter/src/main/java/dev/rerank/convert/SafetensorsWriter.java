@@ -18,9 +18,17 @@ import java.util.List;
  * file under the real name.
  */
 final class SafetensorsWriter {
+    /** Tensor data goes out in slices this large, so the progress count moves within the word embeddings too. */
+    private static final int SLICE = 8 << 20;
+
     private SafetensorsWriter() {}
 
     static void write(Path target, List<Tensor> tensors) {
+        write(target, tensors, ConversionProgress.NONE);
+    }
+
+    /** Writes the file, telling {@code progress} the bytes written ({@link ConversionProgress.Step#WRITING}). */
+    static void write(Path target, List<Tensor> tensors, ConversionProgress progress) {
         JsonObject header = new JsonObject();
         JsonObject meta = new JsonObject();
         meta.addProperty("format", "pt");
@@ -48,6 +56,7 @@ final class SafetensorsWriter {
         byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
         // Pad the header with spaces to a multiple of 8 so the data area starts aligned.
         int padded = (json.length + 7) / 8 * 8;
+        long total = 8 + padded + offset;
         Path dir = target.toAbsolutePath().getParent();
         Path temp = null;
         try {
@@ -57,8 +66,16 @@ final class SafetensorsWriter {
                 out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
                 out.write(json);
                 out.write(" ".repeat(padded - json.length).getBytes(StandardCharsets.US_ASCII));
+                long written = 8 + padded;
+                progress.update(ConversionProgress.Step.WRITING, written, total);
                 for (Tensor t : tensors) {
-                    out.write(t.data());
+                    byte[] data = t.data();
+                    for (int at = 0; at < data.length; at += SLICE) {
+                        int n = Math.min(SLICE, data.length - at);
+                        out.write(data, at, n);
+                        written += n;
+                        progress.update(ConversionProgress.Step.WRITING, written, total);
+                    }
                 }
             }
             try {

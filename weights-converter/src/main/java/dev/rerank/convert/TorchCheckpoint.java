@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -44,6 +45,14 @@ final class TorchCheckpoint {
 
     /** All tensors of the checkpoint, in the state dict's order. */
     static List<Tensor> read(Path file) {
+        return read(file, bytes -> {});
+    }
+
+    /**
+     * All tensors of the checkpoint, in the state dict's order, telling {@code bytesRead} how many
+     * more bytes of the file are through as they are; the amounts add up to the file's size.
+     */
+    static List<Tensor> read(Path file, LongConsumer bytesRead) {
         requireRegularFile(file);
         byte[] head = new byte[4];
         long size;
@@ -59,18 +68,27 @@ final class TorchCheckpoint {
             throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
         }
         ExpansionBudget budget = new ExpansionBudget(file, size);
+        long[] counted = {0};
+        LongConsumer counting = bytes -> {
+            counted[0] += bytes;
+            bytesRead.accept(bytes);
+        };
+        List<Tensor> tensors;
         if (head[0] == 'P' && head[1] == 'K') {
-            return readZip(file, budget);
+            tensors = readZip(file, budget, counting);
+        } else if ((head[0] & 0xFF) == 0x80) {
+            tensors = readLegacy(file, size, budget, counting);
+        } else {
+            throw new CheckpointException(file + ": neither a zip nor a legacy PyTorch checkpoint");
         }
-        if ((head[0] & 0xFF) == 0x80) {
-            return readLegacy(file, size, budget);
-        }
-        throw new CheckpointException(file + ": neither a zip nor a legacy PyTorch checkpoint");
+        // The zip's headers, directory and pickle were read too, without a count of their own.
+        bytesRead.accept(Math.max(0, size - counted[0]));
+        return tensors;
     }
 
     // ---- zip format ----
 
-    private static List<Tensor> readZip(Path file, ExpansionBudget budget) {
+    private static List<Tensor> readZip(Path file, ExpansionBudget budget, LongConsumer bytesRead) {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             ZipEntry pkl = zip.stream().filter(e -> e.getName().endsWith("/data.pkl") || e.getName().equals("data.pkl"))
                     .findFirst().orElseThrow(() -> new CheckpointException(file + ": zip has no data.pkl entry"));
@@ -88,7 +106,10 @@ final class TorchCheckpoint {
                     throw new CheckpointException(file + ": storage " + key + " is missing from the zip (entry "
                             + root + "data/" + key + ")");
                 }
-                return readEntry(zip, e, storageBytes(ref, file), file, budget);
+                byte[] bytes = readEntry(zip, e, storageBytes(ref, file), file, budget);
+                // Storages are read lazily, one per tensor or two: the count moves as the data does.
+                bytesRead.accept(Math.max(0, e.getCompressedSize()));
+                return bytes;
             }));
         } catch (ZipException e) {
             throw new CheckpointException(file + ": not a readable zip (truncated or corrupt): " + e.getMessage(), e);
@@ -141,13 +162,13 @@ final class TorchCheckpoint {
 
     // ---- legacy format ----
 
-    private static List<Tensor> readLegacy(Path file, long size, ExpansionBudget budget) {
+    private static List<Tensor> readLegacy(Path file, long size, ExpansionBudget budget, LongConsumer bytesRead) {
         byte[] data;
         try {
             if (size > MAX_STORAGE_BYTES) {
                 throw new CheckpointException(file + ": legacy checkpoints over 2 GiB are not supported; re-save with torch >= 1.6");
             }
-            data = Files.readAllBytes(file);
+            data = ReadProgress.readAll(file, size, bytesRead);
         } catch (IOException e) {
             throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
         }
