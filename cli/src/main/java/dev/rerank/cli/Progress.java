@@ -67,20 +67,34 @@ final class Progress {
             return;
         }
         lastDraw = now;
-        double seconds = Math.max(1e-9, (now - started) / 1e9);
-        double rate = done / seconds;
+        out.print(frame(done, (now - started) / 1e9));
+        out.flush();
+    }
+
+    /**
+     * One frame after {@code seconds}: the count, and — once half a second has passed — the rate
+     * and the time left (the first frames of a small file would otherwise report millions of MB/s).
+     */
+    String frame(long done, double seconds) {
+        boolean timed = seconds >= 0.5;
+        double rate = timed ? done / seconds : 0;
+        String perSecond = timed ? human((long) rate) + "/s" : "--/s";
         StringBuilder line = new StringBuilder("\r").append(label).append(' ');
         if (total > 0) {
             int width = 24;
             int filled = (int) (width * Math.min(1.0, (double) done / total));
             line.append('[').append("#".repeat(filled)).append(" ".repeat(width - filled)).append("] ");
-            line.append(String.format(Locale.ROOT, "%s / %s%s  %s/s  ETA %ds", human(done), human(total), countUnit(),
-                    human((long) rate), rate > 0 ? (long) ((total - done) / rate) : 0));
+            String eta = rate > 0 ? "ETA " + (long) ((total - done) / rate) + "s" : "ETA --";
+            line.append(String.format(Locale.ROOT, "%s / %s%s  %s  %s", human(done), human(total), countUnit(), perSecond, eta));
         } else {
-            line.append(String.format(Locale.ROOT, "%s%s  %s/s", human(done), countUnit(), human((long) rate)));
+            line.append(String.format(Locale.ROOT, "%s%s  %s", human(done), countUnit(), perSecond));
         }
-        out.print(line);
-        out.flush();
+        return line.toString();
+    }
+
+    /** A bar that draws into {@code out} whatever stderr is: for tests of its frames. */
+    static Progress drawingInto(PrintStream out, String label, long total, Unit unit) {
+        return new Progress(out, label, total, unit);
     }
 
     void finish() {
