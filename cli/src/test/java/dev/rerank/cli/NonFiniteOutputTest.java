@@ -11,6 +11,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import dev.rerank.serve.ModelNumbers;
+import dev.rerank.testkit.NanWeights;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package dev.rerank.convert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rerank.testkit.Bounded;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

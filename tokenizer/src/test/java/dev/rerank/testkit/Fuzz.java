@@ -1,4 +1,4 @@
-package dev.rerank.convert;
+package dev.rerank.testkit;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,34 +16,47 @@ import java.util.Random;
 import java.util.function.BiFunction;
 
 /**
- * Feeds one parser many inputs and checks the invariant of issue 17 on each: the parser returns,
- * or throws one of its named exception types with a short message — within {@link #TIME_LIMIT}
- * and {@link #memoryLimit} — and never anything else (another exception, an Error, a hang, an
- * out-of-memory). Every input that breaks it is saved under {@code target/fuzz-failures/PARSER/}
- * with what happened, ready to be added to {@code testdata/fuzz-corpus/PARSER/}, which is
- * replayed on every run.
+ * Feeds one parser many inputs and checks the invariant of issue 17 on each: the parser returns
+ * (and its own check of the result passes), or throws one of its named exception types with a
+ * short message — within {@link #TIME_LIMIT} and {@link #memoryLimit} — and never anything else
+ * (another exception, an Error, a hang, an out-of-memory). Every input that breaks it is saved
+ * under {@code target/fuzz-failures/PARSER/} with what happened, ready to be added to
+ * {@code testdata/fuzz-corpus/PARSER/}, which each module's fuzz test replays on every run.
+ *
+ * <p>Shared by the modules' fuzz tests through this module's test-jar: the parsers live in
+ * several modules, the harness once.
  */
-final class Fuzz {
+public final class Fuzz {
     /** Far above any honest parse of these small inputs (milliseconds), so only a hang reaches it. */
-    static final Duration TIME_LIMIT = Duration.ofSeconds(10);
-    /** Longest error message accepted: messages quote the file, never dump its structures. */
-    static final int MAX_MESSAGE = 1000;
+    public static final Duration TIME_LIMIT = Duration.ofSeconds(10);
+    /** Longest error message accepted: messages quote the input, never dump its structures. */
+    public static final int MAX_MESSAGE = 1000;
+    /** The long run's size per parser: {@code -Drerank.fuzz.inputs=1000000}. */
+    public static final int INPUTS = Integer.getInteger("rerank.fuzz.inputs", 1000);
+    /** Seed of the mutations: {@code -Drerank.fuzz.seed=N} for other inputs. */
+    public static final long SEED = Long.getLong("rerank.fuzz.seed", 17);
 
-    interface Target {
+    /** The parser under test, on one input; it may also check what it parsed (throw AssertionError if wrong). */
+    public interface Target {
+        void parse(byte[] input) throws Exception;
+    }
+
+    /** A parser that reads a file. */
+    public interface FileTarget {
         void parse(Path file) throws Exception;
     }
 
     /** Totals of a run: inputs tried, parsed, refused with a named error, and everything else. */
-    record Report(String parser, int tried, int accepted, int named, List<String> other, long slowestNanos, long mostAllocated) {
-        String line() {
+    public record Report(String parser, int tried, int accepted, int named, List<String> other, long slowestNanos,
+                         long mostAllocated, long wallNanos) {
+        public String line() {
             return String.format("fuzz %-18s %,9d inputs: %,9d parsed, %,9d named errors, %d other; slowest %,d ms, "
-                    + "most allocated %,d KiB", parser, tried, accepted, named, other.size(), slowestNanos / 1_000_000,
-                    mostAllocated / 1024);
+                    + "most allocated %,d KiB; %,.0f s, %,.0f inputs/s", parser, tried, accepted, named, other.size(),
+                    slowestNanos / 1_000_000, mostAllocated / 1024, wallNanos / 1e9, tried / Math.max(1e-9, wallNanos / 1e9));
         }
     }
 
     private final String parser;
-    private final Path file;
     private final Target target;
     private final List<Class<? extends Exception>> named;
     private int tried;
@@ -52,41 +65,47 @@ final class Fuzz {
     private final List<String> other = new ArrayList<>();
     private long slowest;
     private long mostAllocated;
+    private long wall;
 
-    /**
-     * @param file where each input is written before {@code target} reads it (its name matters to
-     *             some parsers)
-     */
     @SafeVarargs
-    Fuzz(String parser, Path file, Target target, Class<? extends Exception>... named) {
+    public Fuzz(String parser, Target target, Class<? extends Exception>... named) {
         this.parser = parser;
-        this.file = file;
         this.target = target;
         this.named = List.of(named);
     }
 
+    /** A target for a parser of files: each input is written to {@code file} (its name may matter) first. */
+    public static Target viaFile(Path file, FileTarget target) {
+        return input -> {
+            Files.write(file, input);
+            target.parse(file);
+        };
+    }
+
     /** Memory a parse may allocate in all, garbage included: generous, but far below an out-of-memory. */
-    static long memoryLimit(long inputBytes) {
+    public static long memoryLimit(long inputBytes) {
         return 64 * inputBytes + (192L << 20);
     }
 
-    /** Runs {@code count} inputs, each a mutation (by {@code mutate}) of a seed picked at random. */
-    Report run(List<byte[]> seeds, int count, long seed, BiFunction<Mutator, byte[][], byte[]> mutate) {
+    /** Runs {@code count} inputs, each a mutation (by {@code mutate}) of two seeds picked at random (the second a splice partner). */
+    public Report run(List<byte[]> seeds, int count, long seed, BiFunction<Mutator, byte[][], byte[]> mutate) {
         Random random = new Random(seed);
         Mutator mutator = new Mutator(random);
+        long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
             byte[] a = seeds.get(random.nextInt(seeds.size()));
             byte[] b = seeds.get(random.nextInt(seeds.size()));
             check(mutate.apply(mutator, new byte[][] {a, b}));
         }
+        wall += System.nanoTime() - start;
         return report();
     }
 
     /** Every file of {@code dir} (the saved corpus), unmutated. */
-    Report replay(Path dir) throws IOException {
+    public Report replay(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             try (var files = Files.list(dir)) {
-                for (Path p : files.sorted().toList()) {
+                for (Path p : files.filter(p -> p.toString().endsWith(".bin")).sorted().toList()) {
                     check(Files.readAllBytes(p));
                 }
             }
@@ -95,17 +114,12 @@ final class Fuzz {
     }
 
     private Report report() {
-        return new Report(parser, tried, accepted, namedErrors, List.copyOf(other), slowest, mostAllocated);
+        return new Report(parser, tried, accepted, namedErrors, List.copyOf(other), slowest, mostAllocated, wall);
     }
 
     private void check(byte[] input) {
-        try {
-            Files.write(file, input);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         tried++;
-        Bounded.Outcome o = Bounded.run(TIME_LIMIT, () -> target.parse(file));
+        Bounded.Outcome o = Bounded.run(TIME_LIMIT, () -> target.parse(input));
         slowest = Math.max(slowest, o.nanos());
         mostAllocated = Math.max(mostAllocated, o.allocated());
         String problem = null;
@@ -138,6 +152,17 @@ final class Fuzz {
             return dir.resolve(name + ".bin") + ": " + problem.lines().findFirst().orElse("");
         } catch (IOException | NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Prints each report's totals and fails when any input broke the invariant, naming the first few. */
+    public static void assertClean(Report... reports) {
+        for (Report r : reports) {
+            System.out.println(r.line());
+            if (!r.other().isEmpty()) {
+                throw new AssertionError(r.parser() + ": " + r.other().size() + " inputs broke the invariant:\n"
+                        + String.join("\n", r.other().subList(0, Math.min(5, r.other().size()))));
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.rerank.cli;
+package dev.rerank.testkit;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -13,11 +13,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.stream.Stream;
 
 /** A copy of a model directory whose weights hold a NaN: the model then computes NaN. */
-final class NanWeights {
+public final class NanWeights {
     private NanWeights() {}
 
     /** Copies {@code model} (recursively) into {@code into} and sets the first value of F32 tensor {@code tensor} to NaN. */
-    static Path copy(Path model, Path into, String tensor) throws IOException {
+    public static Path copy(Path model, Path into, String tensor) throws IOException {
         try (Stream<Path> files = Files.walk(model)) {
             for (Path f : files.toList()) {
                 Path target = into.resolve(model.relativize(f).toString());
