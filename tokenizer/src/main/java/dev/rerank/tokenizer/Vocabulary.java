@@ -3,7 +3,6 @@ package dev.rerank.tokenizer;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +13,18 @@ final class Vocabulary {
 
     /** Ids above this are refused before any array is sized by them. */
     static final int MAX_ID = 50_000_000;
+    /** Unused ids a vocabulary may have beyond as many as it has entries (real ones have none or a few). */
+    static final int MAX_GAP = 1024;
 
-    /** A JSON object of token to id (vocab.json, tokenizer.json's model.vocab), streamed. */
+    /**
+     * A JSON object of token to id (vocab.json, tokenizer.json's model.vocab), streamed. Ids must be
+     * nearly dense (the highest below twice the entries, plus {@link #MAX_GAP}): every id table is
+     * sized by the highest id, so a 3 KB file claiming id 30,000,000 must not cost 240 MB.
+     */
     static Map<String, Integer> read(JsonReader r, String where) throws IOException {
         Map<String, Integer> vocab = new HashMap<>(100_000);
-        String[] byId = new String[65_536]; // ids are dense: an array finds duplicates cheaply
+        Map<Integer, String> byId = new HashMap<>(100_000); // finds duplicate ids without an array sized by them
+        int maxId = -1;
         r.beginObject();
         while (r.hasNext()) {
             String token = r.nextName();
@@ -29,16 +35,18 @@ final class Vocabulary {
             if (id < 0 || id > MAX_ID) {
                 throw TokenizerFiles.malformed(where, "vocabulary entry '" + token + "' has an impossible id " + id);
             }
-            if (id >= byId.length) {
-                byId = Arrays.copyOf(byId, Math.max(byId.length * 2, id + 1));
+            String before = byId.putIfAbsent(id, token);
+            if (before != null) {
+                throw TokenizerFiles.malformed(where, "duplicate id " + id + " for '" + before + "' and '" + token + "'");
             }
-            if (byId[id] != null) {
-                throw TokenizerFiles.malformed(where, "duplicate id " + id + " for '" + byId[id] + "' and '" + token + "'");
-            }
-            byId[id] = token;
             vocab.put(token, id);
+            maxId = Math.max(maxId, id);
         }
         r.endObject();
+        if (maxId >= 2L * vocab.size() + MAX_GAP) {
+            throw TokenizerFiles.malformed(where, "vocabulary ids reach " + maxId + " with only " + vocab.size()
+                    + " entries: ids must be (nearly) dense");
+        }
         return vocab;
     }
 

@@ -9,6 +9,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import dev.rerank.testkit.Bounded;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,19 @@ class TokenizerFileErrorsTest {
         Encoding e = t.encodePair("a b", "c");
         assertEquals("[[CLS], a, b, [SEP], c, [SEP]]", java.util.Arrays.toString(e.tokens()));
         assertEquals("[0, 0, 0, 0, 1, 1]", java.util.Arrays.toString(e.typeIds()));
+    }
+
+    /** Found by the fuzz pass: a 3 KB vocab.json with one id of 30,703,070 allocated 277 MB of id tables. */
+    @Test
+    void sparseVocabularyIdsAreRefusedBeforeAnyTableIsSizedByThem() throws IOException {
+        Files.writeString(dir.resolve("vocab.json"), "{\"<s>\": 0, \"a\": 1, \"b\": 30703070}");
+        Files.writeString(dir.resolve("merges.txt"), "#version: 0.2\na b\n");
+        TokenizerException e = Bounded.assertFails(TokenizerException.class, 16L << 20, () -> Tokenizer.load(dir));
+        assertTrue(e.getMessage().contains("vocab.json: vocabulary ids reach 30703070 with only 3 entries"), e.getMessage());
+        // Real vocabularies have a few unused ids at most: those still load.
+        Files.writeString(dir.resolve("vocab.json"), "{\"<s>\": 0, \"<pad>\": 1, \"</s>\": 2, \"<unk>\": 3, \"<mask>\": 4, "
+                + "\"a\": 5, \"b\": 900, \"ab\": 6}");
+        assertEquals(901, Tokenizer.load(dir).vocabularySize());
     }
 
     @Test
