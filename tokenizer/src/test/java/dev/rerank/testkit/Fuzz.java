@@ -33,6 +33,8 @@ public final class Fuzz {
     public static final int MAX_MESSAGE = 1000;
     /** The long run's size per parser: {@code -Drerank.fuzz.inputs=1000000}. */
     public static final int INPUTS = Integer.getInteger("rerank.fuzz.inputs", 1000);
+    /** A run stops early after this many seconds ({@code -Drerank.fuzz.seconds=N}; 0: never), saying how many it tried. */
+    public static final long SECONDS = Long.getLong("rerank.fuzz.seconds", 0);
     /** Seed of the mutations: {@code -Drerank.fuzz.seed=N} for other inputs. */
     public static final long SEED = Long.getLong("rerank.fuzz.seed", 17);
 
@@ -92,7 +94,8 @@ public final class Fuzz {
         Random random = new Random(seed);
         Mutator mutator = new Mutator(random);
         long start = System.nanoTime();
-        for (int i = 0; i < count; i++) {
+        long stop = SECONDS > 0 ? start + SECONDS * 1_000_000_000L : Long.MAX_VALUE;
+        for (int i = 0; i < count && System.nanoTime() - stop < 0; i++) {
             byte[] a = seeds.get(random.nextInt(seeds.size()));
             byte[] b = seeds.get(random.nextInt(seeds.size()));
             check(mutate.apply(mutator, new byte[][] {a, b}));
