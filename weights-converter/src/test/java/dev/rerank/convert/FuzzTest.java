@@ -24,13 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * zip and legacy checkpoint containers, the PyTorch shard index, the safetensors header and the
  * safetensors shard index. Each test replays the saved corpus, then mutates its seeds.
  *
- * <p>CI runs {@value #DEFAULT_INPUTS} inputs per parser (about 50 s in all on a busy 2-core
- * machine). The long run takes one parser per command, since the build stops a test JVM after
- * 20 minutes: {@code mvn -B -pl weights-converter -am test -Dsurefire.failIfNoSpecifiedTests=false
- * -Dtest='FuzzTest#pickle' -Drerank.fuzz.inputs=1000000} (likewise {@code zipContainer},
- * {@code legacyContainer}, {@code pytorchShardIndex}, {@code safetensorsHeader},
- * {@code safetensorsShardIndex}; {@code -Drerank.fuzz.seed=N} for other inputs). Each test prints
- * its totals; failures land in {@code weights-converter/target/fuzz-failures/}.
+ * <p>CI runs {@link Fuzz#INPUTS} inputs per parser (about 50 s in all on a busy 2-core machine).
+ * The long run (the README's developer notes): {@code mvn -B -pl tokenizer,engine,weights-converter test-compile
+ * surefire:test@default-test -Dsurefire.failIfNoSpecifiedTests=false -Dtest='FuzzTest#pickle'
+ * -Drerank.fuzz.inputs=1000000} (likewise {@code zipContainer}, {@code legacyContainer},
+ * {@code pytorchShardIndex}, {@code safetensorsHeader}, {@code safetensorsShardIndex}). Each test
+ * prints its totals; failures land in {@code weights-converter/target/fuzz-failures/}.
  */
 class FuzzTest {
     private static final int INPUTS = Fuzz.INPUTS;
