@@ -75,6 +75,9 @@ final class RequestReader {
         String target = parts[1];
         int q = target.indexOf('?');
         String path = q >= 0 ? target.substring(0, q) : target;
+        if (path.isEmpty()) { // "GET ?x HTTP/1.1", found by the fuzz pass: no path to route
+            throw new HttpError(400, "malformed request target: no path before the query");
+        }
         byte[] body = body(headers, out, parts[2]);
         return new Request(parts[0], path, parts[2], Map.copyOf(headers), body);
     }
