@@ -4,6 +4,7 @@ import dev.rerank.embedding.SentenceTransformersDir;
 import dev.rerank.model.ModelConfig;
 import dev.rerank.model.ModelException;
 import dev.rerank.testkit.Fuzz;
+import dev.rerank.testkit.FuzzDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * would also run it in the engine's three vector-width executions, where {@code -Dtest} overrides their includes.
  */
 class ConfigFuzzTest {
-    @TempDir
+    @TempDir(factory = FuzzDir.class)
     Path dir;
 
     private static List<byte[]> seeds(String... testdata) throws IOException {

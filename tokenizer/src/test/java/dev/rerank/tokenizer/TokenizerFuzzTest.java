@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.rerank.testkit.Fuzz;
+import dev.rerank.testkit.FuzzDir;
 import dev.rerank.testkit.Mutator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ class TokenizerFuzzTest {
     private static final String[] ODD_LINES = {"", " ", "a", "a b c", "\u0000", "#version: 0.2", "Ġ", "##", "[UNK]",
             "x".repeat(300), "\uFFFD", "a  b", "\t"};
 
-    @TempDir
+    @TempDir(factory = FuzzDir.class)
     static Path dir;
     private static String bpeJson;
     private static String wordPieceJson;

@@ -1,6 +1,7 @@
 package dev.rerank.convert;
 
 import dev.rerank.testkit.Fuzz;
+import dev.rerank.testkit.FuzzDir;
 import dev.rerank.weights.DType;
 import dev.rerank.weights.Safetensors;
 import dev.rerank.weights.ShardedSafetensors;
@@ -35,7 +36,7 @@ class FuzzTest {
     private static final int INPUTS = Fuzz.INPUTS;
     private static final long SEED = Fuzz.SEED;
 
-    @TempDir
+    @TempDir(factory = FuzzDir.class)
     Path dir;
 
     private static void assertClean(Fuzz.Report... reports) {
