@@ -38,6 +38,13 @@ class HostilePickleTest {
         return w;
     }
 
+    /** Found by the fuzz pass: a 5,000-character storage key was quoted whole (twice) in an error message. */
+    @Test
+    void aHugeStorageKeyIsRefusedWithAShortMessage() throws IOException {
+        CheckpointException e = inspectFails(PickleWriter.stateDict("w", "7".repeat(5000), 4, 0, new long[] {4}, new long[] {1}));
+        assertTrue(e.getMessage().contains("a storage key of 5000 characters"), e.getMessage());
+    }
+
     @Test
     void aKeyOfSixtySharedNestedListsIsRefusedAtOnce() throws IOException {
         byte[] pickle = sharedChain(new PickleWriter().emptyDict(), 60).get(60).integer(1).setItem().stop();
