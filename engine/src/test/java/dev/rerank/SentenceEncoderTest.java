@@ -210,6 +210,10 @@ class SentenceEncoderTest {
                 + " {\"path\": \"2_Dense\", \"type\": \"sentence_transformers.models.Dense\"}]");
         e = assertThrows(ModelException.class, () -> SentenceEncoder.load(tmp));
         assertTrue(e.getMessage().contains("unsupported module sentence_transformers.models.Dense"), e.getMessage());
+        // Found by the fuzz pass: a NUL in a module path was an InvalidPathException.
+        Files.writeString(tmp.resolve("modules.json"), "[{\"path\": \"a\\u0000b\", \"type\": \"sentence_transformers.models.Transformer\"}]");
+        e = assertThrows(ModelException.class, () -> SentenceEncoder.load(tmp));
+        assertTrue(e.getMessage().contains("modules.json: module path \"a\\u0000b\" is not a valid path"), e.getMessage());
         // Without modules.json: mean pooling, not normalized.
         Files.delete(tmp.resolve("modules.json"));
         try (SentenceEncoder plain = SentenceEncoder.load(tmp)) {

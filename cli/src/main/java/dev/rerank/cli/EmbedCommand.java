@@ -2,6 +2,7 @@ package dev.rerank.cli;
 
 import com.google.gson.JsonObject;
 import dev.rerank.SentenceEncoder;
+import dev.rerank.serve.ModelNumbers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +15,8 @@ final class EmbedCommand {
 
             Embeds texts with a sentence-transformers (bi-encoder) model and writes one JSON line per
             text, in order: {"embedding": [...]}. With --input: reads JSON Lines {"text": "..."}.
+            Components that are not finite numbers (a model with NaN weights) are written as null
+            with an "error" field on their line, and the exit status is then 1.
 
             options:
               --input FILE|-   JSON Lines input ('-' = standard input)
@@ -43,13 +46,18 @@ final class EmbedCommand {
         } else {
             throw new UsageException("embed needs texts, or --input FILE");
         }
+        Results results = new Results(console.out());
         try (SentenceEncoder model = ModelOptions.loadSentenceEncoder(args, console)) {
-            float[][] embeddings = Scoring.embeddings(model, texts, args.get("prompt", null), console.err());
-            for (float[] e : embeddings) {
-                JsonObject line = new JsonObject();
-                line.add("embedding", PredictCommand.array(e));
-                console.out().println(line);
-            }
+            // Each chunk is written as soon as it is embedded, so a closed output stops the work.
+            Scoring.embeddings(model, texts, args.get("prompt", null), console.err(), (from, embeddings) -> {
+                for (float[] e : embeddings) {
+                    JsonObject line = new JsonObject();
+                    line.add("embedding", ModelNumbers.array(e));
+                    results.json(line, e);
+                }
+                results.checkpoint();
+            });
         }
+        results.finish();
     }
 }

@@ -13,7 +13,8 @@ import java.nio.file.Path;
 
 /**
  * {@code rerank}: score text pairs, rank documents and embed texts with BERT and RoBERTa encoders, in pure Java.
- * Exit codes: 0 success, 2 usage error, 1 anything else; errors are one line on stderr.
+ * Exit codes: 0 success, 2 usage error, 141 when stdout was closed before the results were all
+ * written (see {@link Results}), 1 anything else; errors are one line on stderr.
  */
 public final class Main {
     static final String USAGE = """
@@ -83,11 +84,13 @@ public final class Main {
         } catch (HelpRequested h) {
             console.out().print(h.getMessage());
             return 0;
+        } catch (Results.Closed e) {
+            return Results.CLOSED_STATUS; // nobody is reading: nothing to say, and nowhere to say it on stdout
         } catch (UsageException e) {
             console.err().println("error: " + e.getMessage() + " (see 'rerank " + (isCommand(command) ? command + " " : "") + "--help')");
             return 2;
         } catch (HubException | ModelException | WeightsException | TokenizerException | CheckpointException
-                 | InputException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+                 | InputException | Results.NotFinite | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
             console.out().flush();
             console.err().println("error: " + e.getMessage());
             return 1;

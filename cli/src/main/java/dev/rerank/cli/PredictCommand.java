@@ -1,9 +1,11 @@
 package dev.rerank.cli;
 
-import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import dev.rerank.CrossEncoder;
 import dev.rerank.CrossEncoder.Pair;
+import dev.rerank.serve.ModelNumbers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +19,8 @@ final class PredictCommand {
             Scores text pairs. With A and B: prints the score. With --input: reads JSON Lines
             {"a": "...", "b": "..."} and writes one line per input, in order:
             {"score": s} for 1-label models, {"probabilities": [...], "label": "..."} otherwise.
+            A result that is not a finite number (a model with NaN weights) is written as null
+            with an "error" field on its line, and the exit status is then 1.
 
             options:
               --input FILE|-   JSON Lines input ('-' = standard input)
@@ -47,37 +51,41 @@ final class PredictCommand {
         } else {
             throw new UsageException("predict needs two texts, or --input FILE");
         }
+        boolean raw = args.has("raw");
+        Results results = new Results(console.out());
         try (CrossEncoder model = ModelOptions.load(args, console)) {
-            float[][] logits = Scoring.logits(model, pairs, console.err());
             List<String> labels = model.config().labels();
             boolean single = labels.size() == 1;
-            float[][] scores = model.transform(logits, single ? CrossEncoder.Output.ACTIVATED : CrossEncoder.Output.PROBABILITIES);
-            for (int i = 0; i < pairs.size(); i++) {
-                if (!fromInput && single && !args.has("raw")) {
-                    console.out().println(scores[i][0]);
-                    continue;
+            // Each chunk is written as soon as it is scored, so a closed output stops the scoring.
+            Scoring.logits(model, pairs, console.err(), (from, logits) -> {
+                float[][] scores = model.transform(logits, single ? CrossEncoder.Output.ACTIVATED : CrossEncoder.Output.PROBABILITIES);
+                for (int i = 0; i < logits.length; i++) {
+                    if (!fromInput && single && !raw) {
+                        results.text(String.valueOf(scores[i][0]), scores[i][0]);
+                    } else {
+                        results.json(line(scores[i], logits[i], single, labels, raw), logits[i]);
+                    }
                 }
-                JsonObject line = new JsonObject();
-                if (single) {
-                    line.addProperty("score", scores[i][0]);
-                } else {
-                    line.add("probabilities", array(scores[i]));
-                    line.addProperty("label", labels.get(argmax(scores[i])));
-                }
-                if (args.has("raw")) {
-                    line.add("logits", array(logits[i]));
-                }
-                console.out().println(line);
-            }
+                results.checkpoint();
+            });
         }
+        results.finish();
     }
 
-    static JsonArray array(float[] values) {
-        JsonArray a = new JsonArray();
-        for (float v : values) {
-            a.add(v);
+    /** One output line: the score or the probabilities and label, and the logits when raw. */
+    private static JsonObject line(float[] scores, float[] logits, boolean single, List<String> labels, boolean raw) {
+        JsonObject line = new JsonObject();
+        if (single) {
+            line.add("score", ModelNumbers.number(scores[0]));
+        } else {
+            line.add("probabilities", ModelNumbers.array(scores));
+            // NaN probabilities have no most likely label.
+            line.add("label", ModelNumbers.allFinite(scores) ? new JsonPrimitive(labels.get(argmax(scores))) : JsonNull.INSTANCE);
         }
-        return a;
+        if (raw) {
+            line.add("logits", ModelNumbers.array(logits));
+        }
+        return line;
     }
 
     private static int argmax(float[] v) {

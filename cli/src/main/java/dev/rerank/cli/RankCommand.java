@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.rerank.CrossEncoder;
+import dev.rerank.serve.ModelNumbers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,9 @@ final class RankCommand {
               --top-k K        keep the K best (default: all)
               --input FILE|-   documents, one per line ('-' = standard input)
               --json           print [{"corpus_id", "score", "text"}] as sentence-transformers returns
+
+            A score that is not a finite number (a model with NaN weights) ranks last, is written
+            as null with an "error" field under --json, and makes the exit status 1.
             """ + ModelOptions.HELP;
 
     private final Console console;
@@ -51,28 +55,32 @@ final class RankCommand {
             throw new UsageException("rank needs at least one document");
         }
         int topK = args.integer("top-k", 0, 1);
+        Results results = new Results(console.out());
         try (CrossEncoder model = ModelOptions.load(args, console)) {
             List<CrossEncoder.Ranked> ranked = Scoring.rank(model, args.get("query", ""), docs, topK, console.err());
             if (args.has("json")) {
                 JsonArray out = new JsonArray();
+                int flagged = 0;
                 for (CrossEncoder.Ranked r : ranked) {
                     JsonObject o = new JsonObject();
                     o.addProperty("corpus_id", r.corpusId());
-                    o.addProperty("score", r.score());
+                    o.add("score", ModelNumbers.number(r.score()));
                     o.addProperty("text", r.text());
+                    flagged += ModelNumbers.flagNotFinite(o, new float[] {r.score()}) ? 1 : 0;
                     out.add(o);
                 }
-                console.out().println(out);
-                return;
-            }
-            int width = terminalWidth(console);
-            console.out().println("rank  score     index  text");
-            for (int i = 0; i < ranked.size(); i++) {
-                CrossEncoder.Ranked r = ranked.get(i);
-                String prefix = String.format(Locale.ROOT, "%4d  %.6f  %5d  ", i + 1, r.score(), r.corpusId());
-                console.out().println(prefix + shorten(r.text().replaceAll("\\s+", " "), width - prefix.length()));
+                results.json(out, flagged);
+            } else {
+                int width = terminalWidth(console);
+                results.text("rank  score     index  text");
+                for (int i = 0; i < ranked.size(); i++) {
+                    CrossEncoder.Ranked r = ranked.get(i);
+                    String prefix = String.format(Locale.ROOT, "%4d  %.6f  %5d  ", i + 1, r.score(), r.corpusId());
+                    results.text(prefix + shorten(r.text().replaceAll("\\s+", " "), width - prefix.length()), r.score());
+                }
             }
         }
+        results.finish();
     }
 
     private static String documentOf(JsonLines.Line line) {

@@ -2,9 +2,11 @@ package dev.rerank.embedding;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonPrimitive;
 import dev.rerank.model.ConfigJson;
 import dev.rerank.model.ModelException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,7 +75,13 @@ public record SentenceTransformersDir(Path transformer, Pooling pooling, int max
             ConfigJson m = new ConfigJson(e.getAsJsonObject(), modulesFile.toString());
             String type = m.string("type", "");
             String kind = type.substring(type.lastIndexOf('.') + 1);
-            Path path = dir.resolve(m.string("path", ""));
+            Path path;
+            try {
+                path = dir.resolve(m.string("path", ""));
+            } catch (InvalidPathException invalid) { // a NUL, found by the fuzz pass
+                // brief() quotes it as JSON: the NUL shows as \u0000, not as a raw byte in a terminal.
+                throw m.error("module path " + ConfigJson.brief(new JsonPrimitive(m.string("path", ""))) + " is not a valid path");
+            }
             if (!path.normalize().startsWith(dir.normalize())) {
                 throw m.error("module path " + m.string("path", "") + " leaves the model directory");
             }

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Reading request bodies: each field with its type checked, and a 400 naming the field when the
- * type is wrong. Numbers that are not finite are written as JSON null (JSON has no NaN).
+ * type is wrong. (How numbers are written back is {@link ModelNumbers}'s rule.)
  */
 final class JsonFields {
     private JsonFields() {}
@@ -98,23 +98,6 @@ final class JsonFields {
         } catch (IllegalArgumentException ex) {
             throw new HttpError(422, "field \"truncation_direction\": " + ex.getMessage());
         }
-    }
-
-    /** A float as JSON: the number, or null when it is NaN or infinite. */
-    static JsonElement number(float v) {
-        return Float.isFinite(v) ? new com.google.gson.JsonPrimitive(v) : com.google.gson.JsonNull.INSTANCE;
-    }
-
-    static JsonArray matrix(float[][] rows) {
-        JsonArray out = new JsonArray();
-        for (float[] row : rows) {
-            JsonArray r = new JsonArray();
-            for (float v : row) {
-                r.add(number(v));
-            }
-            out.add(r);
-        }
-        return out;
     }
 
     static JsonObject single(String key, String value) {

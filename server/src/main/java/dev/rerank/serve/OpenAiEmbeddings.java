@@ -64,7 +64,7 @@ final class OpenAiEmbeddings implements Dialect {
             } else {
                 JsonArray v = new JsonArray();
                 for (float x : e.vectors()[i]) {
-                    v.add(JsonFields.number(x));
+                    v.add(ModelNumbers.number(x));
                 }
                 item.add("embedding", v);
             }

@@ -47,36 +47,22 @@ final class Predict implements Dialect {
         CrossEncoder model = scorer.model();
         float[][] logits = scorer.score(pairs, true, TruncationDirection.RIGHT).logits();
         JsonObject out = new JsonObject();
-        boolean finite = allFinite(logits);
         if (model.config().numLabels() == 1) {
             JsonArray scores = new JsonArray();
             for (float[] row : model.transform(logits, CrossEncoder.Output.ACTIVATED)) {
-                scores.add(JsonFields.number(row[0]));
+                scores.add(ModelNumbers.number(row[0]));
             }
             out.add("scores", scores);
         } else {
-            out.add("probabilities", JsonFields.matrix(model.transform(logits, CrossEncoder.Output.PROBABILITIES)));
+            out.add("probabilities", ModelNumbers.matrix(model.transform(logits, CrossEncoder.Output.PROBABILITIES)));
             JsonArray labels = new JsonArray();
             model.config().labels().forEach(labels::add);
             out.add("labels", labels);
         }
         if (raw) {
-            out.add("logits", JsonFields.matrix(logits));
+            out.add("logits", ModelNumbers.matrix(logits));
         }
-        if (!finite) {
-            out.addProperty("error", Ranking.NOT_FINITE);
-        }
+        ModelNumbers.flagNotFinite(out, logits);
         return Response.json(200, out);
-    }
-
-    private static boolean allFinite(float[][] rows) {
-        for (float[] row : rows) {
-            for (float v : row) {
-                if (!Float.isFinite(v)) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 }

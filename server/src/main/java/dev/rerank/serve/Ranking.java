@@ -7,12 +7,10 @@ import java.util.List;
 
 /**
  * Ranking output shared by the rerank dialects: indices best first, and how a score that is not a
- * number is written. JSON has no NaN or Infinity, so such a score (a model with broken weights)
- * is written as {@code null} with an {@code "error"} field beside it, and ranks last.
+ * number is written: as {@link ModelNumbers} says ({@code null} with an {@code "error"} field
+ * beside it), and it ranks last.
  */
 final class Ranking {
-    static final String NOT_FINITE = "the model's score is not a finite number (NaN or infinite): check its weights";
-
     private Ranking() {}
 
     /** Indices sorted by score, best first; ties keep input order; NaN last. */
@@ -28,9 +26,7 @@ final class Ranking {
 
     /** Adds {@code field}: the score, or null plus {@code "error"} when it is not finite. */
     static void putScore(JsonObject o, String field, float score) {
-        o.add(field, JsonFields.number(score));
-        if (!Float.isFinite(score)) {
-            o.addProperty("error", NOT_FINITE);
-        }
+        o.add(field, ModelNumbers.number(score));
+        ModelNumbers.flagNotFinite(o, new float[] {score});
     }
 }

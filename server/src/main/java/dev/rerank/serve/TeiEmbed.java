@@ -32,7 +32,7 @@ final class TeiEmbed implements Dialect {
         boolean normalize = JsonFields.bool(body, "normalize", true);
         boolean truncate = JsonFields.bool(body, "truncate", autoTruncate);
         Embedder.Embedded e = embedder.embed(inputs, truncate, JsonFields.truncationDirection(body), normalize);
-        return Response.json(200, JsonFields.matrix(e.vectors()));
+        return Response.json(200, ModelNumbers.matrix(e.vectors()));
     }
 
     /** A field that holds one string or an array of strings (both APIs allow either). */

@@ -8,15 +8,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.rerank.CrossEncoder;
 import dev.rerank.serve.TestClient.Reply;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.rerank.testkit.NanWeights;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,31 +21,10 @@ class NonFiniteScoresTest {
     @TempDir
     Path dir;
 
-    /** The tiny model with its classifier bias set to NaN, so every logit is NaN. */
-    private Path nanModel() throws IOException {
-        try (Stream<Path> files = Files.list(TestClient.testdata().resolve("models/tiny-roberta"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, dir.resolve(f.getFileName()));
-            }
-        }
-        Path weights = dir.resolve("model.safetensors");
-        try (FileChannel ch = FileChannel.open(weights, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer size = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            ch.read(size, 0);
-            int headerLength = (int) size.getLong(0);
-            ByteBuffer header = ByteBuffer.allocate(headerLength);
-            ch.read(header, 8);
-            JsonObject bias = JsonParser.parseString(new String(header.array(), StandardCharsets.UTF_8)).getAsJsonObject()
-                    .getAsJsonObject("classifier.out_proj.bias");
-            long offset = 8 + headerLength + bias.getAsJsonArray("data_offsets").get(0).getAsLong();
-            ch.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, Float.NaN), offset);
-        }
-        return dir;
-    }
-
     @Test
     void nanScoresAreNullWithAnErrorInEveryDialect() throws Exception {
-        try (CrossEncoder model = CrossEncoder.builder(nanModel()).threads(1).build();
+        try (CrossEncoder model = CrossEncoder.builder(NanWeights.copy(TestClient.testdata().resolve("models/tiny-roberta"), dir,
+                "classifier.out_proj.bias")).threads(1).build();
              RerankServer server = new RerankServer(model, Settings.of("nan", "127.0.0.1", 0))) {
             int port = server.port();
             Reply tei = TestClient.post(port, "/rerank", "{\"query\": \"q\", \"texts\": [\"a\", \"b\"]}");

@@ -14,11 +14,19 @@ final class Vocabulary {
 
     /** Ids above this are refused before any array is sized by them. */
     static final int MAX_ID = 50_000_000;
+    /** Unused ids a vocabulary may have beyond as many as it has entries (real ones have none or a few). */
+    static final int MAX_GAP = 1024;
 
-    /** A JSON object of token to id (vocab.json, tokenizer.json's model.vocab), streamed. */
+    /**
+     * A JSON object of token to id (vocab.json, tokenizer.json's model.vocab), streamed. Ids must be
+     * nearly dense (the highest below twice the entries, plus {@link #MAX_GAP}): every id table is
+     * sized by the highest id, so a 3 KB file claiming id 30,000,000 must not cost 240 MB.
+     */
     static TokenTable read(JsonReader r, String where) throws IOException {
         TokenTable.Builder vocab = new TokenTable.Builder();
-        BitSet seen = new BitSet(); // ids are dense: a bit set finds duplicates cheaply
+        BitSet seen = new BitSet(); // finds duplicates cheaply; at most MAX_ID bits (6 MB) for a hostile id
+        int maxId = -1;
+        int entries = 0;
         r.beginObject();
         while (r.hasNext()) {
             String token = r.nextName();
@@ -34,8 +42,14 @@ final class Vocabulary {
             }
             seen.set(id);
             vocab.put(token, id);
+            maxId = Math.max(maxId, id);
+            entries++;
         }
         r.endObject();
+        if (maxId >= 2L * entries + MAX_GAP) {
+            throw TokenizerFiles.malformed(where, "vocabulary ids reach " + maxId + " with only " + entries
+                    + " entries: ids must be (nearly) dense");
+        }
         return vocab.build();
     }
 

@@ -9,6 +9,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import dev.rerank.testkit.Bounded;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,21 @@ class TokenizerFileErrorsTest {
         Encoding e = t.encodePair("a b", "c");
         assertEquals("[[CLS], a, b, [SEP], c, [SEP]]", java.util.Arrays.toString(e.tokens()));
         assertEquals("[0, 0, 0, 0, 1, 1]", java.util.Arrays.toString(e.typeIds()));
+    }
+
+    /** Found by the fuzz pass: a 3 KB vocab.json with one id of 30,703,070 allocated 277 MB of id tables. */
+    @Test
+    void sparseVocabularyIdsAreRefusedBeforeAnyTableIsSizedByThem() throws IOException {
+        Files.writeString(dir.resolve("vocab.json"), "{\"<s>\": 0, \"a\": 1, \"b\": 30703070}");
+        Files.writeString(dir.resolve("merges.txt"), "#version: 0.2\na b\n");
+        TokenizerException e = Bounded.assertFails(TokenizerException.class, 16L << 20, () -> Tokenizer.load(dir));
+        assertTrue(e.getMessage().contains("vocab.json: vocabulary ids reach 30703070 with only 3 entries"), e.getMessage());
+        // Real vocabularies have a few unused ids at most: roberta-base's with one more token 500 ids on still loads.
+        String vocab = Files.readString(TestData.file("roberta-base-tokenizer/vocab.json")).strip();
+        Files.writeString(dir.resolve("vocab.json"), vocab.substring(0, vocab.length() - 1) + ", \"zzextra\": 50765}");
+        Files.copy(TestData.file("roberta-base-tokenizer/merges.txt"), dir.resolve("merges.txt"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(50766, Tokenizer.load(dir).vocabularySize());
     }
 
     @Test

@@ -26,6 +26,8 @@ import java.util.zip.ZipFile;
  * storage offsets or shared storages, with their bytes unchanged.
  */
 final class TorchCheckpoint {
+    /** Longest storage key accepted; torch.save numbers its storages "0", "1", ... */
+    private static final int MAX_STORAGE_KEY = 256;
     private static final BigInteger LEGACY_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
     /** No storage in a real checkpoint comes near this; it keeps a corrupt size from exhausting memory. */
     static final long MAX_STORAGE_BYTES = Integer.MAX_VALUE - 64;
@@ -255,6 +257,11 @@ final class TorchCheckpoint {
                 if (!(pid instanceof Pickle.Tuple t) || t.size() < 5 || !"storage".equals(t.get(0))
                         || !(t.get(1) instanceof Pickle.Global type) || !(t.get(2) instanceof String key)) {
                     throw new CheckpointException(source + ": unexpected persistent id " + PickleValues.describe(pid));
+                }
+                if (key.length() > MAX_STORAGE_KEY) {
+                    // Found by the fuzz pass: a 5,000-character key went whole into later messages.
+                    throw new CheckpointException(source + ": a storage key of " + key.length()
+                            + " characters (torch.save writes short numbers): " + PickleValues.clip(key));
                 }
                 long numel = asLong(t.get(4), source);
                 if (numel < 0) {

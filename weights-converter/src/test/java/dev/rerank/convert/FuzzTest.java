@@ -1,7 +1,7 @@
 package dev.rerank.convert;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.rerank.testkit.Fuzz;
+import dev.rerank.testkit.FuzzDir;
 import dev.rerank.weights.DType;
 import dev.rerank.weights.Safetensors;
 import dev.rerank.weights.ShardedSafetensors;
@@ -25,28 +25,22 @@ import org.junit.jupiter.api.io.TempDir;
  * zip and legacy checkpoint containers, the PyTorch shard index, the safetensors header and the
  * safetensors shard index. Each test replays the saved corpus, then mutates its seeds.
  *
- * <p>CI runs {@value #DEFAULT_INPUTS} inputs per parser (about 50 s in all on a busy 2-core
- * machine). The long run takes one parser per command, since the build stops a test JVM after
- * 20 minutes: {@code mvn -B -pl weights-converter -am test -Dsurefire.failIfNoSpecifiedTests=false
- * -Dtest='FuzzTest#pickle' -Drerank.fuzz.inputs=1000000} (likewise {@code zipContainer},
- * {@code legacyContainer}, {@code pytorchShardIndex}, {@code safetensorsHeader},
- * {@code safetensorsShardIndex}; {@code -Drerank.fuzz.seed=N} for other inputs). Each test prints
- * its totals; failures land in {@code weights-converter/target/fuzz-failures/}.
+ * <p>CI runs {@link Fuzz#INPUTS} inputs per parser (about 50 s in all on a busy 2-core machine).
+ * The long run (the README's developer notes): {@code mvn -B -pl tokenizer,engine,weights-converter test-compile
+ * surefire:test@default-test -Dsurefire.failIfNoSpecifiedTests=false -Dtest='FuzzTest#pickle'
+ * -Drerank.fuzz.inputs=1000000} (likewise {@code zipContainer}, {@code legacyContainer},
+ * {@code pytorchShardIndex}, {@code safetensorsHeader}, {@code safetensorsShardIndex}). Each test
+ * prints its totals; failures land in {@code weights-converter/target/fuzz-failures/}.
  */
 class FuzzTest {
-    static final int DEFAULT_INPUTS = 1000;
-    private static final int INPUTS = Integer.getInteger("rerank.fuzz.inputs", DEFAULT_INPUTS);
-    private static final long SEED = Long.getLong("rerank.fuzz.seed", 17);
+    private static final int INPUTS = Fuzz.INPUTS;
+    private static final long SEED = Fuzz.SEED;
 
-    @TempDir
+    @TempDir(factory = FuzzDir.class)
     Path dir;
 
     private static void assertClean(Fuzz.Report... reports) {
-        for (Fuzz.Report r : reports) {
-            System.out.println(r.line());
-            assertTrue(r.other().isEmpty(), r.parser() + ": " + r.other().size() + " inputs broke the invariant:\n"
-                    + String.join("\n", r.other().subList(0, Math.min(5, r.other().size()))));
-        }
+        Fuzz.assertClean(reports);
     }
 
     private static Fuzz.Report fuzz(Fuzz f, String parser, List<byte[]> seeds) throws IOException {
@@ -110,7 +104,7 @@ class FuzzTest {
         // The mutations hit data.pkl only; it is zipped with its seed's storages, so they are what the pickle finds.
         List<Unzipped> seeds = pickleSeeds();
         List<byte[]> pickles = seeds.stream().map(Unzipped::pickle).toList();
-        Fuzz f = new Fuzz("pickle", dir.resolve("pytorch_model.bin"), TorchCheckpoint::read, CheckpointException.class);
+        Fuzz f = new Fuzz("pickle", Fuzz.viaFile(dir.resolve("pytorch_model.bin"), TorchCheckpoint::read), CheckpointException.class);
         f.replay(TestData.file("fuzz-corpus/pickle"));
         assertClean(f.run(pickles, INPUTS, SEED, (m, ab) -> {
             Unzipped seed = seeds.get(pickles.indexOf(ab[0]));
@@ -126,7 +120,7 @@ class FuzzTest {
         }
         seeds.add(read("models/checkpoints/zip-plain-dict.bin"));
         seeds.add(read("models/checkpoints/malicious-popen.bin"));
-        assertClean(fuzz(new Fuzz("zip", dir.resolve("pytorch_model.bin"), TorchCheckpoint::read, CheckpointException.class),
+        assertClean(fuzz(new Fuzz("zip", Fuzz.viaFile(dir.resolve("pytorch_model.bin"), TorchCheckpoint::read), CheckpointException.class),
                 "zip", seeds));
     }
 
@@ -139,7 +133,7 @@ class FuzzTest {
         }
         seeds.add(read("models/checkpoints/legacy-format.bin"));
         seeds.add(read("models/checkpoints/malicious-legacy.bin"));
-        assertClean(fuzz(new Fuzz("legacy", dir.resolve("pytorch_model.bin"), TorchCheckpoint::read, CheckpointException.class),
+        assertClean(fuzz(new Fuzz("legacy", Fuzz.viaFile(dir.resolve("pytorch_model.bin"), TorchCheckpoint::read), CheckpointException.class),
                 "legacy", seeds));
     }
 
@@ -153,8 +147,8 @@ class FuzzTest {
                 "{\"metadata\":{\"total_size\":28},\"weight_map\":{\"a\":\"s1.bin\",\"c\":\"s2.bin\"}}".getBytes(StandardCharsets.UTF_8),
                 "{\"weight_map\":{\"a\":\"s1.bin\"}}".getBytes(StandardCharsets.UTF_8));
         Path out = Files.createDirectory(dir.resolve("out"));
-        Fuzz f = new Fuzz("pytorch-index", dir.resolve("pytorch_model.bin.index.json"),
-                index -> Converter.convertPyTorch(index, out), CheckpointException.class);
+        Fuzz f = new Fuzz("pytorch-index", Fuzz.viaFile(dir.resolve("pytorch_model.bin.index.json"),
+                index -> Converter.convertPyTorch(index, out)), CheckpointException.class);
         f.replay(TestData.file("fuzz-corpus/pytorch-index"));
         assertClean(f.run(seeds, INPUTS, SEED, (m, ab) -> m.json(new String(ab[0], StandardCharsets.UTF_8))
                 .getBytes(StandardCharsets.UTF_8)));
@@ -195,7 +189,7 @@ class FuzzTest {
     @Test
     void safetensorsHeader() throws IOException {
         List<byte[]> seeds = safetensorsSeeds(dir);
-        Fuzz f = new Fuzz("safetensors", dir.resolve("model.safetensors"), p -> readAll(Safetensors.open(p)),
+        Fuzz f = new Fuzz("safetensors", Fuzz.viaFile(dir.resolve("model.safetensors"), p -> readAll(Safetensors.open(p))),
                 WeightsException.class);
         f.replay(TestData.file("fuzz-corpus/safetensors"));
         // Half the inputs mutate the header as JSON (keeping its length field right), half mutate raw bytes.
@@ -209,8 +203,8 @@ class FuzzTest {
         Files.write(dir.resolve("s2.safetensors"), shards.get(1));
         List<byte[]> seeds = List.of(("{\"metadata\":{\"total_size\":34},\"weight_map\":{\"a\":\"s1.safetensors\","
                 + "\"b\":\"s1.safetensors\",\"h\":\"s2.safetensors\",\"z\":\"s2.safetensors\"}}").getBytes(StandardCharsets.UTF_8));
-        Fuzz f = new Fuzz("safetensors-index", dir.resolve("model.safetensors.index.json"),
-                p -> readAll(ShardedSafetensors.open(p)), WeightsException.class);
+        Fuzz f = new Fuzz("safetensors-index", Fuzz.viaFile(dir.resolve("model.safetensors.index.json"),
+                p -> readAll(ShardedSafetensors.open(p))), WeightsException.class);
         f.replay(TestData.file("fuzz-corpus/safetensors-index"));
         assertClean(f.run(seeds, INPUTS, SEED, (m, ab) -> m.json(new String(ab[0], StandardCharsets.UTF_8))
                 .getBytes(StandardCharsets.UTF_8)));

@@ -3,6 +3,7 @@ package dev.rerank.convert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rerank.testkit.Bounded;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,13 @@ class HostilePickleTest {
             w.emptyList().mark().get(i - 1).get(i - 1).appends().put(i).pop();
         }
         return w;
+    }
+
+    /** Found by the fuzz pass: a 5,000-character storage key was quoted whole (twice) in an error message. */
+    @Test
+    void aHugeStorageKeyIsRefusedWithAShortMessage() throws IOException {
+        CheckpointException e = inspectFails(PickleWriter.stateDict("w", "7".repeat(5000), 4, 0, new long[] {4}, new long[] {1}));
+        assertTrue(e.getMessage().contains("a storage key of 5000 characters"), e.getMessage());
     }
 
     @Test

@@ -1,49 +1,53 @@
 package dev.rerank.convert;
 
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.rerank.model.ModelConfig;
-import java.time.Duration;
+import dev.rerank.testkit.Fuzz;
+import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
  * Random damage to small valid ONNX files: truncation, flipped bytes, huge varints written over
- * lengths and dims, spliced ranges. Whatever the bytes, the import returns tensors or throws a
- * {@link CheckpointException} — never another exception, a hang or an out-of-memory error.
+ * lengths and dims, spliced ranges, and the shared harness's byte mutations. Whatever the bytes,
+ * the import returns tensors or throws a {@link CheckpointException} naming the file — never
+ * another exception, a hang or an out-of-memory error. In memory: the import reads bytes.
+ *
+ * <p>CI runs {@link Fuzz#INPUTS} inputs (at least 3,000, this test's size before the shared
+ * harness); the long run is {@code mvn -B -pl tokenizer,engine,weights-converter test-compile
+ * surefire:test@default-test -Dsurefire.failIfNoSpecifiedTests=false -Dtest='OnnxFuzzTest'
+ * -Drerank.fuzz.inputs=1000000}.
  */
 class OnnxFuzzTest {
-    private static final int CASES = 3_000;
-
     @Test
-    void damagedFilesEndInANamedErrorOrAResult() {
+    void damagedFilesEndInANamedErrorOrAResult() throws IOException {
         ModelConfig config = OnnxBuilder.tinyConfig();
-        byte[][] seeds = {
+        List<byte[]> seeds = List.of(
             OnnxBuilder.tinyBert(OnnxBuilder.Storage.RAW_F32).build(),
             OnnxBuilder.tinyBert(OnnxBuilder.Storage.FLOAT_DATA).build(),
-            OnnxBuilder.tinyBert(OnnxBuilder.Storage.INT32_F16).build(),
-        };
-        int[] outcomes = new int[2];
-        assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
-            SplittableRandom random = new SplittableRandom(20_240_611);
-            for (int i = 0; i < CASES; i++) {
-                byte[] bytes = mutate(seeds[i % seeds.length], random);
-                try {
-                    OnnxImport.tensors(OnnxGraph.parse(bytes, "fuzz.onnx"), i % 2 == 0 ? config : null, "fuzz.onnx");
-                    outcomes[0]++;
-                } catch (CheckpointException expected) {
-                    assertTrue(expected.getMessage().startsWith("fuzz.onnx"), expected.getMessage());
-                    outcomes[1]++;
-                } catch (Throwable t) {
-                    fail("case " + i + " (" + bytes.length + " bytes): " + t, t);
+            OnnxBuilder.tinyBert(OnnxBuilder.Storage.INT32_F16).build());
+        int[] calls = new int[1];
+        Fuzz f = new Fuzz("onnx", bytes -> {
+            try {
+                // Every other input with the config, so both the checked and the unchecked import run.
+                OnnxImport.tensors(OnnxGraph.parse(bytes, "fuzz.onnx"), calls[0]++ % 2 == 0 ? config : null, "fuzz.onnx");
+            } catch (CheckpointException e) {
+                if (!e.getMessage().startsWith("fuzz.onnx")) {
+                    throw new AssertionError("the error does not name the file: " + e.getMessage(), e);
                 }
+                throw e;
             }
-        });
+        }, CheckpointException.class);
+        Fuzz.assertClean(f.replay(TestData.file("fuzz-corpus/onnx")));
+        SplittableRandom random = new SplittableRandom(Fuzz.SEED);
+        Fuzz.Report r = f.run(seeds, Math.max(3_000, Fuzz.INPUTS), Fuzz.SEED,
+                (m, ab) -> m.coin() ? mutate(ab[0], random) : m.bytes(ab[0], ab[1]));
+        Fuzz.assertClean(r);
         // Both outcomes occur: the mutations are neither all harmless nor all fatal.
-        assertTrue(outcomes[0] > 0 && outcomes[1] > CASES / 4, Arrays.toString(outcomes));
+        assertTrue(r.accepted() > 0 && r.named() > r.tried() / 4, r.line());
     }
 
     private static byte[] mutate(byte[] seed, SplittableRandom random) {

@@ -126,9 +126,14 @@ final class PickleWriter {
      * offset, sizes and strides into storage "0" announced as {@code numel} elements.
      */
     static byte[] stateDict(String name, long numel, long offset, long[] size, long[] stride) {
+        return stateDict(name, "0", numel, offset, size, stride);
+    }
+
+    /** As {@link #stateDict(String, long, long, long[], long[])}, with storage key {@code key}. */
+    static byte[] stateDict(String name, String key, long numel, long offset, long[] size, long[] stride) {
         PickleWriter w = new PickleWriter().emptyDict().str(name);
         w.global("torch._utils", "_rebuild_tensor_v2").mark();
-        w.mark().str("storage").global("torch", "FloatStorage").str("0").str("cpu").integer(numel).tuple().persistentId();
+        w.mark().str("storage").global("torch", "FloatStorage").str(key).str("cpu").integer(numel).tuple().persistentId();
         w.integer(offset);
         w.mark();
         for (long s : size) {

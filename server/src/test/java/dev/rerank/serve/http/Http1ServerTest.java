@@ -108,6 +108,8 @@ class Http1ServerTest {
                 {"GARBAGE\r\n\r\n", "malformed request line"},
                 {"GET /x HTTP/1.1\r\nno colon here\r\n\r\n", "malformed header line"},
                 {"GET /x HTTP/1.1\r\nHost : h\r\n\r\n", "malformed header line"},
+                // Found by the fuzz pass: a target without a path was handed on with an empty one.
+                {"GET ?health HTTP/1.1\r\n\r\n", "malformed request target"},
         };
         for (String[] c : cases) {
             try (RawClient client = new RawClient(server.port())) {

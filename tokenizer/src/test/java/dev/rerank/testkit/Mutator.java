@@ -1,4 +1,4 @@
-package dev.rerank.convert;
+package dev.rerank.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * path tricks). Positions favour the first and last 4 KiB, where headers, pickles and zip
  * directories live, over bulk tensor data.
  */
-final class Mutator {
+public final class Mutator {
     /** Values at the edges of the integer widths, and the ones issue 17 found. */
     private static final long[] BOUNDARIES = {0, 1, 2, -1, 0x7F, 0x80, 0xFF, 0x100, 0x7FFF, 0x8000, 0xFFFF,
             Integer.MAX_VALUE, Integer.MIN_VALUE, 0xFFFFFFFFL, 1L << 32, 1L << 62, Long.MAX_VALUE, Long.MIN_VALUE,
@@ -29,20 +29,49 @@ final class Mutator {
 
     private final Random random;
 
-    Mutator(Random random) {
+    public Mutator(Random random) {
         this.random = random;
     }
 
     /** A fair coin, for callers that choose between kinds of mutation. */
-    boolean coin() {
+    public boolean coin() {
         return random.nextBoolean();
+    }
+
+    /** One of {@code choices}, at random: for callers' own format-aware mutations. */
+    @SafeVarargs
+    public final <T> T pick(T... choices) {
+        return choices[random.nextInt(choices.length)];
+    }
+
+    /** A random int in [0, bound). */
+    public int nextInt(int bound) {
+        return random.nextInt(bound);
+    }
+
+    /**
+     * One to three line-level mutations of a text file (vocab.txt, merges.txt, an HTTP head):
+     * a line deleted, repeated, swapped with another, or replaced by one of {@code odd}.
+     */
+    public String lines(String text, String... odd) {
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        for (int n = 1 + random.nextInt(3); n > 0 && !lines.isEmpty(); n--) {
+            int at = random.nextInt(lines.size());
+            switch (random.nextInt(4)) {
+                case 0 -> lines.remove(at);
+                case 1 -> lines.add(at, lines.get(at));
+                case 2 -> java.util.Collections.swap(lines, at, random.nextInt(lines.size()));
+                default -> lines.set(at, odd.length == 0 ? "" : odd[random.nextInt(odd.length)]);
+            }
+        }
+        return String.join("\n", lines);
     }
 
     /**
      * Byte-level mutations of {@code input} ({@code other} is a splice partner): mostly one, so
      * that many inputs get past the first checks; a third of the time two to four, stacked.
      */
-    byte[] bytes(byte[] input, byte[] other) {
+    public byte[] bytes(byte[] input, byte[] other) {
         byte[] out = input;
         for (int n = random.nextInt(3) == 0 ? 2 + random.nextInt(3) : 1; n > 0; n--) {
             out = once(out, other);
@@ -104,7 +133,7 @@ final class Mutator {
     }
 
     /** One to three token-level mutations of JSON text: replace, delete or repeat a token. */
-    String json(String text) {
+    public String json(String text) {
         String out = text;
         for (int n = 1 + random.nextInt(3); n > 0; n--) {
             List<int[]> tokens = new ArrayList<>();
@@ -127,7 +156,7 @@ final class Mutator {
     }
 
     /** A safetensors file whose header text is mutated as JSON, with the length prefix kept right. */
-    byte[] safetensorsHeader(byte[] file) {
+    public byte[] safetensorsHeader(byte[] file) {
         if (file.length < 8) {
             return bytes(file, file);
         }

@@ -1,4 +1,4 @@
-package dev.rerank.convert;
+package dev.rerank.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -17,17 +17,17 @@ import java.util.concurrent.TimeoutException;
  * (the JDK's per-thread allocation counter), so a test can say "fails with a named error within
  * T seconds and M bytes" — and a hang fails the test instead of stalling the build.
  */
-final class Bounded {
+public final class Bounded {
     /** What one run did: what it threw (null if it returned), its time and allocation, or that it ran out of time. */
-    record Outcome(Throwable thrown, long nanos, long allocated, boolean timedOut) {
-        String summary() {
+    public record Outcome(Throwable thrown, long nanos, long allocated, boolean timedOut) {
+        public String summary() {
             return timedOut ? "still running after the time limit"
                     : (thrown == null ? "returned normally" : "threw " + thrown) + " in " + nanos / 1_000_000 + " ms, "
                     + allocated / 1024 + " KiB allocated";
         }
     }
 
-    interface Task {
+    public interface Task {
         void run() throws Exception;
     }
 
@@ -46,7 +46,7 @@ final class Bounded {
     }
 
     /** Runs {@code task}; past {@code limit} the worker is abandoned (it may be stuck for good) and a new one made. */
-    static synchronized Outcome run(Duration limit, Task task) {
+    public static synchronized Outcome run(Duration limit, Task task) {
         Future<Outcome> f = worker.submit(() -> {
             long bytes = THREADS.getCurrentThreadAllocatedBytes();
             long start = System.nanoTime();
@@ -74,7 +74,7 @@ final class Bounded {
      * Asserts that {@code task} fails with {@code type} within ten seconds, allocating at most
      * {@code maxBytes}, with a message of at most 500 characters; returns the exception.
      */
-    static <E extends Throwable> E assertFails(Class<E> type, long maxBytes, Task task) {
+    public static <E extends Throwable> E assertFails(Class<E> type, long maxBytes, Task task) {
         Outcome o = run(Duration.ofSeconds(10), task);
         if (!type.isInstance(o.thrown())) {
             fail("expected " + type.getSimpleName() + ", but the parser " + o.summary(), o.thrown());
