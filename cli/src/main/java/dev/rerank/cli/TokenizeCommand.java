@@ -28,6 +28,9 @@ final class TokenizeCommand {
               --input FILE|-   JSON Lines input ('-' = standard input)
             """.formatted(ModelResolver.DEFAULT_MODEL);
 
+    /** Lines between checks for a closed stdout: the check flushes, so not after every line. */
+    private static final int CHUNK = 256;
+
     private final Console console;
 
     TokenizeCommand(Console console) {
@@ -47,6 +50,8 @@ final class TokenizeCommand {
         // Only config and tokenizer files: tokenizing never needs the weights.
         Tokenizer tokenizer = Tokenizer.load(new ModelResolver(console.hub(), console.err())
                 .resolveWithoutWeights(args.get("model", ModelResolver.DEFAULT_MODEL), args.get("revision", "main")));
+        Results results = new Results(console.out());
+        int written = 0;
         for (JsonLines.Line line : lines) {
             JsonObject out;
             try {
@@ -55,9 +60,14 @@ final class TokenizeCommand {
                 out = new JsonObject();
                 out.addProperty("error", e.getMessage());
             }
-            console.out().println(out);
+            results.text(out.toString());
+            if (++written % CHUNK == 0) {
+                results.checkpoint(); // a closed stdout (| head -1) ends the command here
+            }
         }
+        results.finish();
     }
+
 
     private static JsonObject tokenize(Tokenizer tokenizer, JsonObject in, JsonLines.Line line) {
         JsonObject out = new JsonObject();
