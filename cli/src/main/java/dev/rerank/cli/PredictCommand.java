@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import dev.rerank.CrossEncoder;
 import dev.rerank.CrossEncoder.Pair;
+import dev.rerank.model.ModelConfig;
 import dev.rerank.serve.ModelNumbers;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,21 +81,11 @@ final class PredictCommand {
         } else {
             line.add("probabilities", ModelNumbers.array(scores));
             // NaN probabilities have no most likely label.
-            line.add("label", ModelNumbers.allFinite(scores) ? new JsonPrimitive(labels.get(argmax(scores))) : JsonNull.INSTANCE);
+            line.add("label", ModelNumbers.allFinite(scores) ? new JsonPrimitive(ModelConfig.labelOf(labels, scores)) : JsonNull.INSTANCE);
         }
         if (raw) {
             line.add("logits", ModelNumbers.array(logits));
         }
         return line;
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

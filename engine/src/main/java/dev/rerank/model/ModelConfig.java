@@ -55,6 +55,17 @@ public record ModelConfig(
         return labels.size();
     }
 
+    /** The label of the largest of {@code scores} (the first on ties, as argmax picks): predict's "label". */
+    public static String labelOf(List<String> labels, float[] scores) {
+        int best = 0;
+        for (int i = 1; i < scores.length; i++) {
+            if (scores[i] > scores[best]) {
+                best = i;
+            }
+        }
+        return labels.get(best);
+    }
+
     public int headSize() {
         return hiddenSize / numHeads;
     }

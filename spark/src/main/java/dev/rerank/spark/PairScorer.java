@@ -3,6 +3,7 @@ package dev.rerank.spark;
 import dev.rerank.CrossEncoder;
 import dev.rerank.CrossEncoder.Output;
 import dev.rerank.CrossEncoder.Pair;
+import dev.rerank.model.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -84,23 +85,12 @@ final class PairScorer extends ChunkedPartition {
                 values[col++] = scores[i][0];
             } else {
                 values[col++] = scores[i];
-                values[col++] = labels.get(argmax(scores[i]));
+                values[col++] = ModelConfig.labelOf(labels, scores[i]);
             }
             if (logits) {
                 values[col] = raw[i];
             }
         }
         return out;
-    }
-
-    /** The first index of the largest value, as the CLI's predict picks a label. */
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -28,6 +28,12 @@ final class TokenTable {
     private final int[] index;
     private final int mask;
     private final int distinct;
+    /**
+     * Spellings already made into Strings, by id: every encode names its tokens, and building a new
+     * String per token per call would allocate on the tokenizer's hot path. Filled on first use, so
+     * only the ids a workload meets cost a String. Racing threads may each make one; either is right.
+     */
+    private final String[] spelled;
 
     private TokenTable(char[] chars, int[] starts, BitSet present, int[] index, int distinct) {
         this.chars = chars;
@@ -36,6 +42,7 @@ final class TokenTable {
         this.index = index;
         this.mask = index.length - 1;
         this.distinct = distinct;
+        this.spelled = new String[starts.length - 1];
     }
 
     /** How many tokens lookups find (distinct spellings of the vocabulary). */
@@ -55,7 +62,15 @@ final class TokenTable {
 
     /** The spelling of {@code id}, or null when no token has it. */
     String token(int id) {
-        return has(id) ? new String(chars, starts[id], starts[id + 1] - starts[id]) : null;
+        if (!has(id)) {
+            return null;
+        }
+        String s = spelled[id];
+        if (s == null) {
+            s = new String(chars, starts[id], starts[id + 1] - starts[id]);
+            spelled[id] = s;
+        }
+        return s;
     }
 
     /** The id of {@code token}, or -1. */
