@@ -46,21 +46,22 @@ final class ActivationTiles {
         return Math.multiplyExact(tiles(rows) * ROWS, in);
     }
 
-    /** Writes tiles [from, to) of A into {@code tiles}. */
-    static void pack(float[] a, int rows, int in, float[] tiles, int from, int to) {
+    /** Writes tiles [from, to) of A's rows [firstRow, firstRow + rows) into {@code tiles}. */
+    static void pack(float[] a, int firstRow, int rows, int in, float[] tiles, int from, int to) {
+        int src = firstRow * in;
         for (int t = from; t < to; t++) {
             int first = t * ROWS;
             int tile = first * in;
             int vectorEnd = VECTOR_TRANSPOSE && first + ROWS <= rows ? in - in % L : 0;
             for (int k = 0; k < vectorEnd; k += L) {
-                transpose(a, first * in + k, in, tiles, tile + k * ROWS);
+                transpose(a, src + first * in + k, in, tiles, tile + k * ROWS);
             }
             for (int k0 = vectorEnd; k0 < in; k0 += BLOCK) {
                 int k1 = Math.min(in, k0 + BLOCK);
                 for (int i = 0; i < ROWS; i++) {
                     int r = first + i;
                     for (int k = k0; k < k1; k++) {
-                        tiles[tile + k * ROWS + i] = r < rows ? a[r * in + k] : 0;
+                        tiles[tile + k * ROWS + i] = r < rows ? a[src + r * in + k] : 0;
                     }
                 }
             }

@@ -45,7 +45,7 @@ public final class Workspace {
             context = new float[n * hidden];
             attentionOut = new float[n * hidden];
             intermediate = new float[n * intermediateWidth];
-            packed = new float[MatMul.scratchSize(n, Math.max(hidden, intermediateWidth))];
+            packed = new float[Math.max(MatMul.scratchSize(n, hidden), MatMul.scratchSize(n, intermediateWidth))];
             capacity = n;
         }
         if (batch.sequences() > sequenceCapacity) {

@@ -48,7 +48,9 @@ class KernelsTest {
         // many tiles with a partial one at the end, long k, and an output that is not whole panels
         "137,341,48", "300,200,97",
         // k past the scalar packing block (512) with a tail that is not whole vectors, full and partial tiles
-        "16,1033,48", "21,1033,50"})
+        "16,1033,48", "21,1033,50",
+        // several row blocks (64 rows at in = 8192, 120 at in = 4100), the last one partial
+        "150,8192,40", "200,4100,48"})
     void matmulMatchesScalar(int rows, int in, int out) {
         float[] a = random(rows * in, 1);
         float[] w = random(out * in, 0.5);
@@ -88,15 +90,15 @@ class KernelsTest {
         assertTrue(e.getMessage().contains("scratch"), e.getMessage());
     }
 
-    @Test
-    void matmulRowDoesNotDependOnItsNeighbours() {
-        int in = 50;
+    @ParameterizedTest(name = "rows={0} in={1}")
+    @CsvSource({"9,50", "70,8192"}) // one tile; two row blocks
+    void matmulRowDoesNotDependOnItsNeighbours(int rows, int in) {
         int out = 70;
-        float[] a = random(9 * in, 1);
+        float[] a = random(rows * in, 1);
         PackedMatrix w = PackedMatrix.pack(random(out * in, 1), out, in, random(out, 1));
-        float[] all = new float[9 * out];
-        MatMul.multiply(a, 9, w, all, scratch(9, in), two);
-        for (int r = 0; r < 9; r++) {
+        float[] all = new float[rows * out];
+        MatMul.multiply(a, rows, w, all, scratch(rows, in), two);
+        for (int r = 0; r < rows; r++) {
             float[] alone = new float[out];
             MatMul.multiply(java.util.Arrays.copyOfRange(a, r * in, (r + 1) * in), 1, w, alone, scratch(1, in), one);
             for (int j = 0; j < out; j++) {
