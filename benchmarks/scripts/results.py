@@ -69,6 +69,16 @@ def main():
     out.append("")
 
     rows = []
+    for t in (1, 2):
+        f, fe = score("PrecisionBenchmark", "workloadA", threads=t, weights="F32")
+        b, be = score("PrecisionBenchmark", "workloadA", threads=t, weights="BF16")
+        if f is not None and b is not None:
+            rows.append(f"| {t} | {f:.1f} ± {fe:.1f} | {b:.1f} ± {be:.1f} | {f / b:.2f}× |")
+    if rows:
+        out += ["## Opt-in BF16 weights against float32, workload a (distilroberta shape, 1 pair × 32 tokens)", "",
+                "| threads | F32 ms | BF16 ms | throughput BF16/F32 |", "|---|---|---|---|"] + rows + [""]
+
+    rows = []
     for w in "bc":
         for t in (1, 2):
             e, ee = score("RaceMiniLmBenchmark", "engine", threads=t, workload=w)

@@ -101,6 +101,18 @@ public final class MatMul {
     private static final int ROWS = ActivationTiles.ROWS;
     /** Activations per row block, 2 MB of them (see {@link #blockRows} and the class comment). */
     static final int BLOCK_FLOATS = 1 << 19;
+    /**
+     * Whether the 4 × 2 kernel reads ahead into the next float32 panel (see the class comment);
+     * {@code -Drerank.matmul.touch=false} turns it off, to measure it. Results are the same either way.
+     */
+    static final boolean TOUCH = !"false".equals(System.getProperty("rerank.matmul.touch"));
+    /** Floats of the touched panel per k step of one half tile: a new cache line every 8 k. */
+    private static final int TOUCH_STEP = 2;
+    /** Half-tile runs that together touch a whole panel. */
+    private static final int TOUCH_RUNS = PANEL / TOUCH_STEP;
+    /** Where the touched values go, so the JIT keeps the loads; never read. */
+    private static int touched;
+
     private static final ThreadLocal<float[]> WIDENED = ThreadLocal.withInitial(() -> new float[0]);
 
     private MatMul() {}
@@ -179,18 +191,6 @@ public final class MatMul {
             }
         }
     }
-
-    /**
-     * Whether the 4 × 2 kernel reads ahead into the next float32 panel (see the class comment);
-     * {@code -Drerank.matmul.touch=false} turns it off, to measure it. Results are the same either way.
-     */
-    static final boolean TOUCH = !"false".equals(System.getProperty("rerank.matmul.touch"));
-    /** Floats of the touched panel per k step of one half tile: a new cache line every 8 k. */
-    private static final int TOUCH_STEP = 2;
-    /** Half-tile runs that together touch a whole panel. */
-    private static final int TOUCH_RUNS = PANEL / TOUCH_STEP;
-    /** Where the touched values go, so the JIT keeps the loads; never read. */
-    private static int touched;
 
     /** This thread's buffer for one widened panel, kept from call to call (a fresh one would cost its zeroing). */
     private static float[] widenedPanel(int size) {
