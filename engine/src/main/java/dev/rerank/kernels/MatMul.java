@@ -25,7 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  * that every panel streams past stays in cache, at the price of reading W once per block. Without
  * it, a 2,048-token batch streamed its whole 25 MB FFN activation from memory once for each of the
  * 48 panels of the 3072 → 768 product: the race's workloads b and c (2,048 tokens, one thread, AVX2
- * EPYC) took 2,568–2,712 ms (best of 6 runs), 2,170–2,256 ms with blocks of 2 MB (1 MB: 2,550; 4 MB: 2,183).
+ * EPYC) took 2,568–2,712 ms (best of 6 rounds), 2,170–2,256 ms with blocks of 2 MB (1 MB: 2,550; 4 MB: 2,183).
  * Every element of C is accumulated
  * in the same order (bias, then k = 0, 1, ...) whichever tile, tile shape or thread computes it,
  * so results do not depend on batch composition, thread count or machine. Threads split the
