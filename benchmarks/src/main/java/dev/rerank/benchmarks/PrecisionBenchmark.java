@@ -42,9 +42,7 @@ public class PrecisionBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        SyntheticModel model = SyntheticModel.DISTILROBERTA;
-        encoder = CrossEncoder.builder(model.config(), model.weights(), model.tokenizer())
-                .threads(threads).batchSize(32).weightsDtype(DType.valueOf(weights)).build();
+        encoder = SyntheticModel.DISTILROBERTA.crossEncoder(threads, 32, DType.valueOf(weights));
         pairs = Workloads.pairs(encoder.tokenizer(), 1, 32);
     }
 

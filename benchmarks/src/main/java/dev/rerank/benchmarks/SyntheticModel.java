@@ -6,6 +6,7 @@ import dev.rerank.CrossEncoder;
 import dev.rerank.model.ModelConfig;
 import dev.rerank.model.ParameterTable;
 import dev.rerank.tokenizer.Tokenizer;
+import dev.rerank.weights.DType;
 import dev.rerank.weights.SyntheticWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,7 +49,13 @@ public enum SyntheticModel {
     }
 
     public CrossEncoder crossEncoder(int threads, int batchSize) {
-        return CrossEncoder.builder(config(), weights(), tokenizer()).threads(threads).batchSize(batchSize).build();
+        return crossEncoder(threads, batchSize, DType.F32);
+    }
+
+    /** The cross-encoder with its weight matrices kept as {@code weights} (F32, or BF16 rounded at load). */
+    public CrossEncoder crossEncoder(int threads, int batchSize, DType weights) {
+        return CrossEncoder.builder(config(), weights(), tokenizer()).threads(threads).batchSize(batchSize)
+                .weightsDtype(weights).build();
     }
 
     /** The ONNX export run.sh writes: -Drerank.onnx.<name()> or benchmarks/target/<folder>/model.onnx. */

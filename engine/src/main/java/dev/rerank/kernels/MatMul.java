@@ -182,12 +182,10 @@ public final class MatMul {
             // ones, or the 16-bit ones the next widening will read (same layout, same indices).
             int next = p * panelSize + (TOUCH && p + 1 < w.panels() ? panelSize : 0);
             for (int t = 0; t < full; t++) {
-                rowTile(packed, t * ROWS * w.in, weights, panel, w.bias, col, c, offset + t * ROWS * stride + col, stride, w.in,
-                        w.halves, next + (t % (TOUCH_RUNS / 2)) * 2 * TOUCH_STEP * w.in);
+                rowTile(packed, t, weights, panel, w.bias, col, c, offset + t * ROWS * stride + col, stride, w.in, w.halves, next);
             }
             if (partial != null) {
-                rowTile(packed, full * ROWS * w.in, weights, panel, w.bias, col, partial, 0, PANEL, w.in,
-                        w.halves, next + (full % (TOUCH_RUNS / 2)) * 2 * TOUCH_STEP * w.in);
+                rowTile(packed, full, weights, panel, w.bias, col, partial, 0, PANEL, w.in, w.halves, next);
                 for (int i = 0; i < partialRows; i++) {
                     System.arraycopy(partial, i * PANEL, c, offset + (full * ROWS + i) * stride + col, PANEL);
                 }
@@ -206,12 +204,15 @@ public final class MatMul {
     }
 
     /**
-     * One 8-row tile of activations × one panel, in the register tile of this machine (see {@link Tile});
-     * the 4 × 2 kernel's two halves touch {@code halves} (16-bit weights) or else {@code weights}
-     * from {@code touch} on (the 8 × 3 one touches nothing).
+     * Activation tile {@code tile} × one panel, in the register tile of this machine (see {@link Tile}).
+     * The 4 × 2 kernel's two halves are runs 2·tile and 2·tile + 1 of the read-ahead: run i touches
+     * the 2·in values from next + (i mod TOUCH_RUNS)·2·in on, of {@code halves} (16-bit weights) or
+     * else {@code weights}; the 8 × 3 kernel touches nothing.
      */
-    private static void rowTile(float[] packedA, int t, float[] weights, int panel, float[] bias, int col,
-                                float[] c, int o0, int stride, int in, short[] halves, int touch) {
+    private static void rowTile(float[] packedA, int tile, float[] weights, int panel, float[] bias, int col,
+                                float[] c, int o0, int stride, int in, short[] halves, int next) {
+        int t = tile * ROWS * in;
+        int touch = next + (2 * tile % TOUCH_RUNS) * TOUCH_STEP * in;
         if (TILE == Tile.HALVES_4X2 && halves == null) {
             halfTile(packedA, t, 0, weights, panel, bias, col, c, o0, stride, in, touch);
             halfTile(packedA, t, 4, weights, panel, bias, col, c, o0 + 4 * stride, stride, in, touch + TOUCH_STEP * in);
