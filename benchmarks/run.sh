@@ -2,7 +2,7 @@
 # Runs the whole benchmark race (cross-encoders against ONNX Runtime on the distilroberta and
 # ms-marco-MiniLM shapes, all-MiniLM-L6-v2 embeddings against langchain4j) and regenerates
 # benchmarks/RESULTS.md from its JSON.
-#   benchmarks/run.sh            everything (about 25-30 minutes on 2 quiet cores)
+#   benchmarks/run.sh            everything (about 35-40 minutes on 2 quiet cores)
 #   benchmarks/run.sh Race       only benchmarks whose name matches
 # Set-up it needs once: Debian's python3-torch (apt-get install -y python3-torch) to export the
 # ONNX models for ONNX Runtime. Nothing here is part of the tests or CI.

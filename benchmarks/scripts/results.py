@@ -68,6 +68,35 @@ def main():
                                f"{PAIRS[w] * 1000 / e:.1f} | {PAIRS[w] * 1000 / s:.1f} | {s / e:.2f}× |")
     out.append("")
 
+    def counters(cls, **params):
+        """Per-iteration secondary results (JMH aux counters) of one benchmark: {name: [values]}."""
+        r = by.get((cls, "alternate", tuple(sorted((k, str(v)) for k, v in params.items()))))
+        if not r:
+            return None
+        return {k: [x for fork in m["rawData"] for x in fork] for k, m in r.get("secondaryMetrics", {}).items()}
+
+    rows = []
+    for race in ("distilroberta-a", "distilroberta-b", "distilroberta-c", "minilm-b", "minilm-c"):
+        for t in (1, 2):
+            c = counters("AlternatingRaceBenchmark", race=race, threads=t)
+            if not c or not sum(c.get("calls", [])):
+                continue
+            calls, eng, ort = c["calls"], c["engineMs"], c["onnxRuntimeMs"]
+            e, o = sum(eng) / sum(calls), sum(ort) / sum(calls)
+            ratios = [oi / ei for ei, oi in zip(eng, ort) if ei > 0]
+            ahead = sum(1 for x in ratios if x > 1)
+            model, w = race.split("-")
+            rows.append(f"| {model} | {w}: {WORKLOADS[w]} | {t} | {int(sum(calls))} | {e:.1f} | {o:.1f} | **{o / e:.2f}×** | "
+                        f"{min(ratios):.2f}–{max(ratios):.2f}× | {ahead} of {len(ratios)} |")
+    if rows:
+        out += ["## The race, both engines taking turns in one benchmark (AlternatingRaceBenchmark)", "",
+                "Each call of one engine is followed by a call of the other (order alternating), each side's time "
+                "counted apart, so both meet the same neighbours; ms are means over all measured calls, the ratio "
+                "ORT ms / engine ms, and the range is the ratio of each measured iteration's totals.", "",
+                "| model | workload | threads | calls each | engine ms | ONNX Runtime ms | throughput engine/ORT | "
+                "per-iteration range | iterations the engine led |",
+                "|---|---|---|---|---|---|---|---|---|"] + rows + [""]
+
     rows = []
     for t in (1, 2):
         f, fe = score("PrecisionBenchmark", "workloadA", threads=t, weights="F32")
