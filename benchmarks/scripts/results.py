@@ -83,19 +83,23 @@ def main():
                 continue
             calls, eng, ort = c["calls"], c["engineMs"], c["onnxRuntimeMs"]
             e, o = sum(eng) / sum(calls), sum(ort) / sum(calls)
+            peaks = [p / n for p, n in zip(c.get("peakGflops", []), calls) if n]
+            peak = f"{min(peaks):.0f}–{max(peaks):.0f}" if peaks else "?"
             ratios = [oi / ei for ei, oi in zip(eng, ort) if ei > 0]
             ahead = sum(1 for x in ratios if x > 1)
             model, w = race.split("-")
             rows.append(f"| {model} | {w}: {WORKLOADS[w]} | {t} | {int(sum(calls))} | {e:.1f} | {o:.1f} | **{o / e:.2f}×** | "
-                        f"{min(ratios):.2f}–{max(ratios):.2f}× | {ahead} of {len(ratios)} |")
+                        f"{min(ratios):.2f}–{max(ratios):.2f}× | {ahead} of {len(ratios)} | {peak} |")
     if rows:
         out += ["## The race, both engines taking turns in one benchmark (AlternatingRaceBenchmark)", "",
                 "Each call of one engine is followed by a call of the other (order alternating), each side's time "
                 "counted apart, so both meet the same neighbours; ms are means over all measured calls, the ratio "
-                "ORT ms / engine ms, and the range is the ratio of each measured iteration's totals.", "",
+                "ORT ms / engine ms, and the range is the ratio of each measured iteration's totals. Peak: the "
+                "GFLOP/s of an FMA loop timed once per turn on the calling thread (per-iteration means, lowest–highest), "
+                "what this core could do at the time.", "",
                 "| model | workload | threads | calls each | engine ms | ONNX Runtime ms | throughput engine/ORT | "
-                "per-iteration range | iterations the engine led |",
-                "|---|---|---|---|---|---|---|---|---|"] + rows + [""]
+                "per-iteration range | iterations the engine led | peak GFLOP/s |",
+                "|---|---|---|---|---|---|---|---|---|---|"] + rows + [""]
 
     rows = []
     for t in (1, 2):

@@ -29,7 +29,20 @@ import org.openjdk.jmh.infra.Blackhole;
  * spread 1.84× from best to worst. Here a slow moment slows both sides of the same iteration, and
  * the ratio per iteration says how much of a lead survives it. The order alternates (engine first
  * on even calls, ONNX Runtime first on odd ones), so neither always finds the other's data in cache.
- * The primary score (both calls together) means nothing by itself; the results are the counters.
+ *
+ * <p>ONNX Runtime runs here with {@code session.intra_op.allow_spinning} = 0: by default its
+ * threads spin for tens of milliseconds after each call (about 60 ms of CPU in the first 100 ms,
+ * measured at 2 threads), so whatever runs next shares a core with them. Taking turns with the
+ * default, workload a at 2 threads measured the engine at 49.1 ms against 39.5 ms with ONNX Runtime
+ * not spinning (ONNX Runtime itself 36.3 and 39.0 ms), a handicap no deployment of the engine has.
+ *
+ * <p>Each turn also times {@link PeakFlopsBenchmark}'s FMA loop once (about 3 ms) on the calling
+ * thread, so every iteration carries the FMA throughput this core had at that moment beside the
+ * two engines' times: when another tenant shares the physical core, that peak drops (70–98 GFLOP/s
+ * from one second to the next, 93 when quiet), and a kernel bound by FMA throughput slows more
+ * than one that waits on memory, so the ratio is read together with it.
+ *
+ * <p>The primary score (all of a turn together) means nothing by itself; the results are the counters.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,12 +67,15 @@ public class AlternatingRaceBenchmark {
     public static class Times {
         public double engineMs;
         public double onnxRuntimeMs;
+        /** GFLOP/s of one FMA loop per turn, summed: divided by calls, the iteration's mean peak. */
+        public double peakGflops;
         public long calls;
 
         @Setup(Level.Iteration)
         public void reset() {
             engineMs = 0;
             onnxRuntimeMs = 0;
+            peakGflops = 0;
             calls = 0;
         }
     }
@@ -67,7 +83,7 @@ public class AlternatingRaceBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws OrtException, IOException {
         String[] parts = race.split("-");
-        both = new Race(SyntheticModel.valueOf(parts[0].toUpperCase(Locale.ROOT)), parts[1], threads);
+        both = new Race(SyntheticModel.valueOf(parts[0].toUpperCase(Locale.ROOT)), parts[1], threads, false);
     }
 
     @TearDown(Level.Trial)
@@ -84,6 +100,9 @@ public class AlternatingRaceBenchmark {
             times.onnxRuntimeMs += onnxRuntime(sink);
             times.engineMs += engine(sink);
         }
+        long start = System.nanoTime();
+        sink.consume(PeakFlopsBenchmark.fmaLoop(1.0001f));
+        times.peakGflops += PeakFlopsBenchmark.flops() / (System.nanoTime() - start);
         times.calls++;
     }
 
