@@ -148,17 +148,45 @@ public final class MatMul {
         boolean whole = w.out % PANEL == 0;
         int stride = whole ? w.out : w.panels() * PANEL;
         float[] target = whole ? c : new float[rows * stride];
+        rowBlocks(a, rows, w, 0, w.panels(), target, stride, scratch, parallel);
+        if (!whole) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(target, r * stride, c, r * w.out, w.out);
+            }
+        }
+    }
+
+    /**
+     * Columns [from, to) of C alone: c[r * stride + j] = bias[j] + Σ_k a[r * in + k] · W[j][k] for
+     * from ≤ j &lt; to and r &lt; rows; the other columns of c are left as they are. {@code from}
+     * and {@code to} are whole panels ({@link #PANEL} columns) within W's width. Every value is
+     * computed exactly as {@link #multiply} computes it, bit for bit.
+     */
+    public static void multiplyColumns(float[] a, int rows, PackedMatrix w, int from, int to, float[] c, int stride,
+                                       float[] scratch, Parallel parallel) {
+        if (from < 0 || from > to || to > w.out || from % PANEL != 0 || to % PANEL != 0 || stride < to) {
+            throw new IllegalArgumentException("columns [" + from + ", " + to + ") are not whole panels of " + PANEL
+                    + " within " + w.out + " outputs and a row stride of " + stride);
+        }
+        if ((long) rows * w.in > a.length || rows > 0 && (long) (rows - 1) * stride + to > c.length) {
+            throw new IllegalArgumentException("buffers too small for " + rows + " rows");
+        }
+        if (scratch.length < scratchSize(rows, w.in)) {
+            throw new IllegalArgumentException("scratch has " + scratch.length + " floats, needs " + scratchSize(rows, w.in));
+        }
+        rowBlocks(a, rows, w, from / PANEL, to / PANEL, c, stride, scratch, parallel);
+    }
+
+    /** Panels [firstPanel, endPanel) of C, a row block at a time (see {@link #blockRows}), rows {@code stride} apart in c. */
+    private static void rowBlocks(float[] a, int rows, PackedMatrix w, int firstPanel, int endPanel, float[] c, int stride,
+                                  float[] scratch, Parallel parallel) {
         int block = blockRows(w.in);
         for (int first = 0; first < rows; first += block) {
             int from = first;
             int n = Math.min(block, rows - first);
             parallel.forRange(ActivationTiles.tiles(n), (t0, t1) -> ActivationTiles.pack(a, from, n, w.in, scratch, t0, t1));
-            parallel.forRange(w.panels(), (p0, p1) -> panels(scratch, n, w, p0, p1, target, from * stride, stride));
-        }
-        if (!whole) {
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(target, r * stride, c, r * w.out, w.out);
-            }
+            parallel.forRange(endPanel - firstPanel,
+                    (p0, p1) -> panels(scratch, n, w, firstPanel + p0, firstPanel + p1, c, from * stride, stride));
         }
     }
 

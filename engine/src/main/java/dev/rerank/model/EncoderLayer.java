@@ -25,7 +25,7 @@ final class EncoderLayer {
         int hidden = ws.hidden;
 
         float[] context = ws.context;
-        attention.attend(x, batch, rows, ws.qkv, context, ws.packed, ws.attentionScratch, parallel);
+        attention.attend(x, batch, rows, ws.qkv, ws.selectedRows, ws.firstQueries, context, ws.packed, ws.attentionScratch, parallel);
         float[] a = ws.attentionOut;
         attention.project(context, n, a, ws.packed, parallel);
         float[] residual = rows.select(batch, x, hidden, ws.selectedRows);

@@ -25,6 +25,8 @@ public final class Workspace {
     float[] packed = new float[0];
     /** One row per sequence: the residual of a first-token-only layer, or the head's input. */
     float[] selectedRows = new float[0];
+    /** One row per sequence: the query projection of its first token, in a first-token-only layer. */
+    float[] firstQueries = new float[0];
     final float[][] attentionScratch;
 
     Workspace(int hidden, int intermediateWidth, int workers) {
@@ -51,6 +53,7 @@ public final class Workspace {
         if (batch.sequences() > sequenceCapacity) {
             int n = Math.max(batch.sequences(), sequenceCapacity + sequenceCapacity / 2);
             selectedRows = new float[n * hidden];
+            firstQueries = new float[n * hidden];
             sequenceCapacity = n;
         }
         int scratch = Attention.scratchSize(batch.longest(), headSize);

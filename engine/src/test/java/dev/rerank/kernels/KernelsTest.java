@@ -90,6 +90,33 @@ class KernelsTest {
         assertTrue(e.getMessage().contains("scratch"), e.getMessage());
     }
 
+    @ParameterizedTest(name = "rows={0} in={1} panels={2}..{3} of {4}")
+    @CsvSource({"1,40,0,1,3", "13,33,1,3,3", "21,96,2,4,5", "150,8192,1,2,3"}) // one row; partial tile; two row blocks
+    void columnRangeIsThoseColumnsOfTheFullProduct(int rows, int in, int fromPanel, int toPanel, int panels) {
+        int p = MatMul.PANEL;
+        int out = panels * p;
+        float[] a = random(rows * in, 1);
+        PackedMatrix w = PackedMatrix.pack(random(out * in, 1), out, in, random(out, 1));
+        float[] full = new float[rows * out];
+        MatMul.multiply(a, rows, w, full, scratch(rows, in), one);
+        int stride = out + 3; // rows of c further apart than W's width
+        float[] c = new float[rows * stride];
+        java.util.Arrays.fill(c, -7f);
+        MatMul.multiplyColumns(a, rows, w, fromPanel * p, toPanel * p, c, stride, scratch(rows, in), two);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < stride; j++) {
+                boolean inRange = j >= fromPanel * p && j < toPanel * p;
+                assertEquals(inRange ? full[r * out + j] : -7f, c[r * stride + j], 0.0,
+                        "c[" + r + "][" + j + "]" + (inRange ? "" : ", outside the range, was written"));
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MatMul.multiplyColumns(a, rows, w, fromPanel * p + 1, toPanel * p, c, stride, scratch(rows, in), one));
+        assertTrue(e.getMessage().contains("whole panels"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> MatMul.multiplyColumns(a, rows, w, 0, out + p, new float[rows * (out + p)], out + p, scratch(rows, in), one));
+    }
+
     @ParameterizedTest(name = "rows={0} in={1}")
     @CsvSource({"9,50", "70,8192"}) // one tile; two row blocks
     void matmulRowDoesNotDependOnItsNeighbours(int rows, int in) {

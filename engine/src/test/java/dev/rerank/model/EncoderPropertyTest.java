@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.rerank.kernels.MatMul;
 import dev.rerank.kernels.Parallel;
 import dev.rerank.weights.SyntheticWeights;
 import java.util.Random;
@@ -14,7 +15,9 @@ import org.junit.jupiter.api.Test;
  * The fast encoder against the plain double-precision {@link ReferenceEncoder} on random small
  * models of both architectures. Head sizes are drawn relative to the machine's vector length L
  * (1, 3, L − 1, L, L + 1, 2L, 4L, 4L + 3), so every attention path — including the four-vector
- * head (d = 4L) — runs on every machine, whatever its vector width.
+ * head (d = 4L) — runs on every machine, whatever its vector width. The first-token-only last layer
+ * must give the logits of the full one bit for bit, both where it projects the first tokens' queries
+ * apart (hidden a whole number of matmul panels) and where it projects every token's.
  */
 class EncoderPropertyTest {
     private static final int CONFIGS = 240;
@@ -27,12 +30,15 @@ class EncoderPropertyTest {
         int[] headSizes = {1, 3, Math.max(1, L - 1), L, L + 1, 2 * L, 4 * L, 4 * L + 3};
         double worst = 0;
         int fourVectorHeads = 0;
+        int queryColumnsAlone = 0;
         try (Parallel one = new Parallel(1); Parallel three = new Parallel(3)) {
             for (int c = 0; c < CONFIGS; c++) {
                 Architecture arch = random.nextBoolean() ? Architecture.BERT : Architecture.ROBERTA;
                 int headSize = headSizes[random.nextInt(headSizes.length)];
                 int heads = 1 + random.nextInt(headSize >= 2 * L ? 2 : 4);
                 fourVectorHeads += headSize == 4 * L ? 1 : 0;
+                // The last layer's first-token queries are projected apart when they end on a whole panel.
+                queryColumnsAlone += heads * headSize % MatMul.PANEL == 0 ? 1 : 0;
                 ModelConfig config = config(arch, heads * headSize, heads, 1 + random.nextInt(4),
                         1 + random.nextInt(2 * heads * headSize + 7), 1 + random.nextInt(3), random);
                 String where = "config " + c + " (" + arch + ", hidden " + config.hiddenSize() + ", " + heads
@@ -69,6 +75,7 @@ class EncoderPropertyTest {
         System.out.printf("reference vs fast encoder: %d random configs (vector length %d, %d with 4L-wide heads),"
                 + " max |difference| %.2e%n", CONFIGS, L, fourVectorHeads, worst);
         assertTrue(fourVectorHeads > 0, "no config exercised the four-vector attention head");
+        assertTrue(queryColumnsAlone > 0, "no config projected the first tokens' queries apart");
     }
 
     private static double check(double want, float got, String what) {
