@@ -31,16 +31,6 @@ final class OnnxRuntimeEngine implements AutoCloseable {
      *              from the ids that are not padding, so it must be the model's pad_token_id
      */
     OnnxRuntimeEngine(Path onnx, int threads, int padId) throws OrtException {
-        this(onnx, threads, padId, true);
-    }
-
-    /**
-     * @param spinning ONNX Runtime's default, true: its intra-op threads keep spinning after a call,
-     *                 waiting for the next (about 60 ms of CPU in the first 100 ms after a call at 2
-     *                 threads, measured); false sets {@code session.intra_op.allow_spinning} to 0, so
-     *                 they sleep at once and leave the cores to whatever runs next
-     */
-    OnnxRuntimeEngine(Path onnx, int threads, int padId, boolean spinning) throws OrtException {
         if (!Files.exists(onnx)) {
             throw new IllegalStateException(onnx + " is missing: run benchmarks/run.sh, which exports it "
                     + "(needs Debian's python3-torch: apt-get install -y python3-torch)");
@@ -50,9 +40,6 @@ final class OnnxRuntimeEngine implements AutoCloseable {
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         options.setIntraOpNumThreads(threads);
         options.setInterOpNumThreads(1);
-        if (!spinning) {
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
-        }
         session = env.createSession(onnx.toString(), options);
         this.padId = padId;
         this.tokenTypes = session.getInputNames().contains("token_type_ids");

@@ -21,13 +21,8 @@ final class Race implements AutoCloseable {
     final List<Encoding> inputs = new ArrayList<>();
 
     Race(SyntheticModel model, String workload, int threads) throws OrtException, IOException {
-        this(model, workload, threads, true);
-    }
-
-    /** @param ortSpinning whether ONNX Runtime's threads spin after a call (its default; see {@link OnnxRuntimeEngine}) */
-    Race(SyntheticModel model, String workload, int threads, boolean ortSpinning) throws OrtException, IOException {
         engine = model.crossEncoder(threads, 32);
-        ort = new OnnxRuntimeEngine(model.onnxFile(), threads, engine.config().padTokenId(), ortSpinning);
+        ort = new OnnxRuntimeEngine(model.onnxFile(), threads, engine.config().padTokenId());
         pairs = switch (workload) {
             case "a" -> Workloads.pairs(engine.tokenizer(), 1, 32);
             case "b" -> Workloads.pairs(engine.tokenizer(), 32, 64);

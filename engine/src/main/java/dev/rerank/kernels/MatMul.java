@@ -164,9 +164,14 @@ public final class MatMul {
      */
     public static void multiplyColumns(float[] a, int rows, PackedMatrix w, int from, int to, float[] c, int stride,
                                        float[] scratch, Parallel parallel) {
-        if (from < 0 || from > to || to > w.out || from % PANEL != 0 || to % PANEL != 0 || stride < to) {
-            throw new IllegalArgumentException("columns [" + from + ", " + to + ") are not whole panels of " + PANEL
-                    + " within " + w.out + " outputs and a row stride of " + stride);
+        if (from < 0 || from > to || to > w.out) {
+            throw new IllegalArgumentException("columns [" + from + ", " + to + ") are not a range within " + w.out + " outputs");
+        }
+        if (from % PANEL != 0 || to % PANEL != 0) {
+            throw new IllegalArgumentException("columns [" + from + ", " + to + ") are not whole panels of " + PANEL);
+        }
+        if (stride < to) {
+            throw new IllegalArgumentException("a row stride of " + stride + " is narrower than columns [" + from + ", " + to + ")");
         }
         if ((long) rows * w.in > a.length || rows > 0 && (long) (rows - 1) * stride + to > c.length) {
             throw new IllegalArgumentException("buffers too small for " + rows + " rows");

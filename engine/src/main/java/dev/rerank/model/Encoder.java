@@ -110,6 +110,13 @@ public final class Encoder {
         if (ws.attentionScratch.length < parallel.threads()) {
             throw new IllegalArgumentException("workspace made for fewer threads than " + parallel.threads());
         }
+        if (output == RowSelection.FIRST_TOKENS) {
+            for (int s = 0; s < batch.sequences(); s++) {
+                if (batch.length(s) == 0) {
+                    throw new IllegalArgumentException("sequence " + s + " has no tokens, so it has no first token");
+                }
+            }
+        }
         ws.ensure(batch, config.headSize());
         int hidden = config.hiddenSize();
         float[] x = ws.hiddenStates[0];

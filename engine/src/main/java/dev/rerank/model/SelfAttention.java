@@ -28,8 +28,8 @@ final class SelfAttention {
      * context[row] = the heads' attention-weighted values, concatenated, for each selected row:
      * softmax(q·Kᵀ/√d)·V with q from that token and K, V from every token of its sequence.
      * {@code qkv} receives the fused projection: keys and values of every token, queries of the
-     * selected ones; {@code selected} and {@code queries} hold a row per sequence; {@code scratch}
-     * has a buffer per thread.
+     * selected ones; {@code selected} and {@code queries} are scratch with a row per sequence (both
+     * overwritten); {@code scratch} has a buffer per thread.
      */
     void attend(float[] x, TokenBatch batch, RowSelection rows, float[] qkv, float[] selected, float[] queries,
                 float[] context, float[] packed, float[][] scratch, Parallel parallel) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rerank.weights.DType;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,13 +91,24 @@ class KernelsTest {
         assertTrue(e.getMessage().contains("scratch"), e.getMessage());
     }
 
-    @ParameterizedTest(name = "rows={0} in={1} panels={2}..{3} of {4}")
-    @CsvSource({"1,40,0,1,3", "13,33,1,3,3", "21,96,2,4,5", "150,8192,1,2,3"}) // one row; partial tile; two row blocks
-    void columnRangeIsThoseColumnsOfTheFullProduct(int rows, int in, int fromPanel, int toPanel, int panels) {
+    @ParameterizedTest(name = "rows={0} in={1} panels={2}..{3} of {4}, {5}")
+    // one row; a partial tile; three row blocks (64 + 64 + 22 rows at in = 8192); 16-bit weights
+    @CsvSource({"1,40,0,1,3,F32", "13,33,1,3,3,F32", "21,96,2,4,5,F32", "150,8192,1,2,3,F32", "13,33,1,3,3,BF16",
+        "21,96,0,2,3,F16"})
+    void columnRangeIsThoseColumnsOfTheFullProduct(int rows, int in, int fromPanel, int toPanel, int panels, DType format) {
         int p = MatMul.PANEL;
         int out = panels * p;
         float[] a = random(rows * in, 1);
-        PackedMatrix w = PackedMatrix.pack(random(out * in, 1), out, in, random(out, 1));
+        float[] values = random(out * in, 1);
+        float[] bias = random(out, 1);
+        PackedMatrix w = format == DType.F32
+                ? PackedMatrix.pack(values, out, in, bias)
+                : PackedMatrix.pack(format, out, in, (row, dst) -> {
+                    for (int k = 0; k < in; k++) {
+                        float v = values[row * in + k];
+                        dst[k] = format == DType.BF16 ? HalfFloats.toBfloat16(v) : Float.floatToFloat16(v);
+                    }
+                }, bias);
         float[] full = new float[rows * out];
         MatMul.multiply(a, rows, w, full, scratch(rows, in), one);
         int stride = out + 3; // rows of c further apart than W's width
@@ -110,11 +122,25 @@ class KernelsTest {
                         "c[" + r + "][" + j + "]" + (inRange ? "" : ", outside the range, was written"));
             }
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> MatMul.multiplyColumns(a, rows, w, fromPanel * p + 1, toPanel * p, c, stride, scratch(rows, in), one));
-        assertTrue(e.getMessage().contains("whole panels"), e.getMessage());
-        assertThrows(IllegalArgumentException.class,
-                () -> MatMul.multiplyColumns(a, rows, w, 0, out + p, new float[rows * (out + p)], out + p, scratch(rows, in), one));
+        float[] s = scratch(rows, in);
+        int from = fromPanel * p;
+        int to = toPanel * p;
+        String misaligned = assertThrows(IllegalArgumentException.class,
+                () -> MatMul.multiplyColumns(a, rows, w, from + 1, to, c, stride, s, one)).getMessage();
+        assertTrue(misaligned.contains("whole panels"), misaligned);
+        String outside = assertThrows(IllegalArgumentException.class,
+                () -> MatMul.multiplyColumns(a, rows, w, 0, out + p, new float[rows * (out + p)], out + p, s, one)).getMessage();
+        assertTrue(outside.contains("not a range within " + out), outside);
+        String reversed = assertThrows(IllegalArgumentException.class,
+                () -> MatMul.multiplyColumns(a, rows, w, to, from, c, stride, s, one)).getMessage();
+        assertTrue(reversed.contains("not a range"), reversed);
+        String narrow = assertThrows(IllegalArgumentException.class,
+                () -> MatMul.multiplyColumns(a, rows, w, from, to, c, to - 1, s, one)).getMessage();
+        assertTrue(narrow.contains("row stride of " + (to - 1)), narrow);
+        String small = assertThrows(IllegalArgumentException.class,
+                () -> MatMul.multiplyColumns(a, rows, w, from, to, new float[(rows - 1) * stride + to - 1], stride, s, one))
+                .getMessage();
+        assertTrue(small.contains("buffers too small"), small);
     }
 
     @ParameterizedTest(name = "rows={0} in={1}")

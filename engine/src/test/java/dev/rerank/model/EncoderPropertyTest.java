@@ -78,6 +78,19 @@ class EncoderPropertyTest {
         assertTrue(queryColumnsAlone > 0, "no config projected the first tokens' queries apart");
     }
 
+    @Test
+    void anEmptySequenceHasNoFirstTokenToClassify() {
+        ModelConfig config = config(Architecture.BERT, 16, 2, 1, 8, 1, new Random(1));
+        try (SyntheticWeights weights = new SyntheticWeights("empty", ParameterTable.of(config).shapes());
+             Parallel parallel = new Parallel(1)) {
+            Encoder encoder = Encoder.load(config, weights, true);
+            TokenBatch batch = TokenBatch.of(new int[] {1, 2}, new int[0]);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> encoder.classify(batch, encoder.newWorkspace(1), parallel, null));
+            assertTrue(e.getMessage().contains("sequence 1 has no tokens"), e.getMessage());
+        }
+    }
+
     private static double check(double want, float got, String what) {
         double d = Math.abs(want - got);
         assertTrue(d <= TOLERANCE, () -> what + ": reference " + want + ", fast " + got);
