@@ -17,32 +17,34 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The race with both engines in one benchmark, taking turns call by call, each side's time counted
- * apart ({@link Times}): so both meet the same neighbours. {@link RaceBenchmark} and
+ * The race with both engines in one benchmark, taking turns, each side's time counted apart
+ * ({@link Times}): so both meet the same neighbours. {@link RaceBenchmark} and
  * {@link RaceMiniLmBenchmark} time each engine in a trial of its own, minutes apart, which on a
  * shared machine compares one moment's neighbours with another's: on the 2-core EPYC VM the JMH peak
- * read 77 in one run and 83 in the next against 93 on a quiet core, and one engine's iterations
- * spread 1.84× from best to worst. Here a slow moment slows both sides of the same iteration, and
- * the ratio per iteration says how much of a lead survives it. The order alternates (engine first
- * on even calls, ONNX Runtime first on odd ones), so neither always finds the other's data in cache.
+ * read 70, 77 and 83 in three runs against 93 on a quiet core, and one engine's iterations spread
+ * 1.84× from best to worst. Here a slow moment slows both sides of the same turn.
  *
- * <p>ONNX Runtime runs here with {@code session.intra_op.allow_spinning} = 0: by default its
- * threads spin for tens of milliseconds after each call (about 60 ms of CPU in the first 100 ms,
- * measured at 2 threads), so whatever runs next shares a core with them. Taking turns with the
- * default, workload a at 2 threads measured the engine at 49.1 ms against 39.5 ms with ONNX Runtime
- * not spinning (ONNX Runtime itself 36.3 and 39.0 ms), a handicap no deployment of the engine has.
+ * <p>In a turn each side first runs untimed for {@link #SETTLE_NANOS} (at least one call), then one
+ * timed call, so each is timed in its steady state, as the separate races time it, and not in the
+ * wake of the other. The wake matters: ONNX Runtime's intra-op threads keep spinning after a call
+ * (about 60 ms of CPU in the first 100 ms, measured at 2 threads), and on workload a at 2 threads,
+ * single calls alternating, the engine's median was 61.2 ms right after ONNX Runtime against 42.5
+ * with ONNX Runtime's spinning turned off — which in turn slowed ONNX Runtime from 35.0 to 42.6 ms,
+ * so both sides keep their defaults and the settling absorbs the spin. A pause instead would time
+ * both sides cold: after 150 ms idle the engine's median on workload a (1 thread) went from 44 to
+ * 61–68 ms, ONNX Runtime's from 48–54 to 55–57 (that gap is worth its own look).
  *
  * <p>Each turn also times {@link PeakFlopsBenchmark}'s FMA loop once (about 3 ms) on the calling
  * thread, so every iteration carries the FMA throughput this core had at that moment beside the
- * two engines' times: when another tenant shares the physical core, that peak drops (70–98 GFLOP/s
- * from one second to the next, 93 when quiet), and a kernel bound by FMA throughput slows more
- * than one that waits on memory, so the ratio is read together with it.
+ * two engines' times: when another tenant shares the physical core that peak drops, and the
+ * engines' ratio is read together with it.
  *
- * <p>The primary score (all of a turn together) means nothing by itself; the results are the counters.
+ * <p>The primary score (a whole turn) means nothing by itself; the results are the counters.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,6 +52,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 2, time = 4)
 @Measurement(iterations = 6, time = 4)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx6g"})
+@Threads(1) // the turns need one JMH thread: two would run both engines at once
 public class AlternatingRaceBenchmark {
     /** Model shape and workload, as in the two separate races. */
     @Param({"distilroberta-a", "distilroberta-b", "distilroberta-c", "minilm-b", "minilm-c"})
@@ -58,8 +61,12 @@ public class AlternatingRaceBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    /** How long a side runs untimed before its timed call: past ONNX Runtime's spinning, see the class comment. */
+    static final long SETTLE_NANOS = 200_000_000;
+
     private Race both;
-    private long calls;
+    /** The peak loop's seed, a field so the JIT cannot fold the loop into a constant. */
+    public float seed = 1.0001f;
 
     /** Milliseconds spent in each engine and calls made during one iteration, reported by JMH per iteration. */
     @State(Scope.Thread)
@@ -83,7 +90,10 @@ public class AlternatingRaceBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws OrtException, IOException {
         String[] parts = race.split("-");
-        both = new Race(SyntheticModel.valueOf(parts[0].toUpperCase(Locale.ROOT)), parts[1], threads, false);
+        both = new Race(SyntheticModel.valueOf(parts[0].toUpperCase(Locale.ROOT)), parts[1], threads);
+        for (int i = 0; i < 20; i++) {
+            PeakFlopsBenchmark.fmaLoop(seed); // compiled before the first measured turn times it
+        }
     }
 
     @TearDown(Level.Trial)
@@ -93,30 +103,31 @@ public class AlternatingRaceBenchmark {
 
     @Benchmark
     public void alternate(Times times, Blackhole sink) throws OrtException {
-        if (calls++ % 2 == 0) {
-            times.engineMs += engine(sink);
-            times.onnxRuntimeMs += onnxRuntime(sink);
-        } else {
-            times.onnxRuntimeMs += onnxRuntime(sink);
-            times.engineMs += engine(sink);
-        }
+        times.onnxRuntimeMs += settledCall(false, sink);
+        times.engineMs += settledCall(true, sink);
         long start = System.nanoTime();
-        sink.consume(PeakFlopsBenchmark.fmaLoop(1.0001f));
+        sink.consume(PeakFlopsBenchmark.fmaLoop(seed));
         times.peakGflops += PeakFlopsBenchmark.flops() / (System.nanoTime() - start);
         times.calls++;
     }
 
-    /** One call of the engine, as {@link RaceBenchmarkBase#engine} makes it; returns its milliseconds. */
-    private double engine(Blackhole sink) {
+    /** Untimed calls of one side for at least {@link #SETTLE_NANOS}, then the milliseconds of one more. */
+    private double settledCall(boolean engine, Blackhole sink) throws OrtException {
         long start = System.nanoTime();
-        sink.consume(both.engine.predict(both.pairs));
-        return (System.nanoTime() - start) / 1e6;
+        do {
+            call(engine, sink);
+        } while (System.nanoTime() - start < SETTLE_NANOS);
+        long timed = System.nanoTime();
+        call(engine, sink);
+        return (System.nanoTime() - timed) / 1e6;
     }
 
-    /** One call of ONNX Runtime, as {@link RaceBenchmarkBase#onnxRuntime} makes it; returns its milliseconds. */
-    private double onnxRuntime(Blackhole sink) throws OrtException {
-        long start = System.nanoTime();
-        sink.consume(both.ort.logits(both.inputs, 32, false));
-        return (System.nanoTime() - start) / 1e6;
+    /** One call, as {@link RaceBenchmarkBase#engine} or {@link RaceBenchmarkBase#onnxRuntime} makes it. */
+    private void call(boolean engine, Blackhole sink) throws OrtException {
+        if (engine) {
+            sink.consume(both.engine.predict(both.pairs));
+        } else {
+            sink.consume(both.ort.logits(both.inputs, 32, false));
+        }
     }
 }
