@@ -35,9 +35,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * (about 60 ms of CPU in the first 100 ms, measured at 2 threads), and on workload a at 2 threads,
  * single calls alternating, the engine's median was 61.2 ms right after ONNX Runtime against 42.5
  * with ONNX Runtime's spinning turned off — which in turn slowed ONNX Runtime from 35.0 to 42.6 ms,
- * so both sides keep their defaults and the settling absorbs the spin. A pause instead would time
- * both sides cold: after 150 ms idle the engine's median on workload a (1 thread) went from 44 to
- * 61–68 ms, ONNX Runtime's from 48–54 to 55–57 (that gap is worth its own look).
+ * so both sides keep their defaults and the settling absorbs the spin.
  *
  * <p>Each turn also times {@link PeakFlopsBenchmark}'s FMA loop once (about 3 ms) on the calling
  * thread, so every iteration carries the FMA throughput this core had at that moment beside the
