@@ -34,8 +34,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * wake of the other. The wake matters: ONNX Runtime's intra-op threads keep spinning after a call
  * (about 60 ms of CPU in the first 100 ms, measured at 2 threads), and on workload a at 2 threads,
  * single calls alternating, the engine's median was 61.2 ms right after ONNX Runtime against 42.5
- * with ONNX Runtime's spinning turned off — which in turn slowed ONNX Runtime from 35.0 to 42.6 ms,
- * so both sides keep their defaults and the settling absorbs the spin.
+ * with ONNX Runtime's spinning turned off. Turning it off slowed ONNX Runtime itself from 35.0 to
+ * 42.6 ms in that driver (in another, 33.6 and 32.6 ms: no cost), so both sides keep their defaults
+ * and the settling absorbs the spin.
  *
  * <p>Each turn also times {@link PeakFlopsBenchmark}'s FMA loop once (about 3 ms) on the calling
  * thread, so every iteration carries the FMA throughput this core had at that moment beside the
