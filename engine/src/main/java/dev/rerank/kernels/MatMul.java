@@ -9,8 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The inner kernel ({@link RegisterTiles}) keeps a tile of C in registers: for each k it loads
  * the panel's weight vectors and broadcasts one activation per row, so every value loaded feeds
- * several FMAs. The
- * tile's shape follows the register file (see {@link Tile}). The activations are first copied into
+ * several FMAs. The tile's shape follows the register file (see {@link Tile}). The activations are first copied into
  * tiles of 8 rows, interleaved by k ({@link ActivationTiles}); the kernel then reads its rows
  * through one index with constant offsets, where reading separate rows would cost C2 an address
  * computation per row per k — enough extra instructions to leave the FMA units idle a quarter of
