@@ -131,38 +131,18 @@ public final class MatMul {
      * at least {@link #scratchSize}(rows, in) floats; its contents are overwritten.
      */
     public static void multiply(float[] a, int rows, PackedMatrix w, float[] c, float[] scratch, Parallel parallel) {
-        if ((long) rows * w.in > a.length || (long) rows * w.out > c.length) {
-            throw new IllegalArgumentException("buffers too small for " + rows + " rows");
-        }
-        if (scratch.length < scratchSize(rows, w.in)) {
-            throw new IllegalArgumentException("scratch has " + scratch.length + " floats, needs " + scratchSize(rows, w.in));
-        }
-        // An output width that is not a whole number of panels is computed into a padded buffer, so
-        // the kernel never needs masked stores; then the real columns are kept.
-        boolean whole = w.out % PANEL == 0;
-        int stride = whole ? w.out : w.panels() * PANEL;
-        float[] target = whole ? c : new float[rows * stride];
-        rowBlocks(a, rows, w, 0, w.panels(), target, stride, scratch, parallel);
-        if (!whole) {
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(target, r * stride, c, r * w.out, w.out);
-            }
-        }
+        multiplyColumns(a, rows, w, 0, w.out, c, w.out, scratch, parallel);
     }
 
     /**
      * Columns [from, to) of C alone: c[r * stride + j] = bias[j] + Σ_k a[r * in + k] · W[j][k] for
-     * from ≤ j &lt; to and r &lt; rows; the other columns of c are left as they are. {@code from}
-     * and {@code to} are whole panels ({@link #PANEL} columns) within W's width. Every value is
-     * computed exactly as {@link #multiply} computes it, bit for bit.
+     * from ≤ j &lt; to and r &lt; rows; the other columns of c are left as they are. Every value is
+     * computed exactly as it would be in the whole product, bit for bit.
      */
     public static void multiplyColumns(float[] a, int rows, PackedMatrix w, int from, int to, float[] c, int stride,
                                        float[] scratch, Parallel parallel) {
         if (from < 0 || from > to || to > w.out) {
             throw new IllegalArgumentException("columns [" + from + ", " + to + ") are not a range within " + w.out + " outputs");
-        }
-        if (from % PANEL != 0 || to % PANEL != 0) {
-            throw new IllegalArgumentException("columns [" + from + ", " + to + ") are not whole panels of " + PANEL);
         }
         if (stride < to) {
             throw new IllegalArgumentException("a row stride of " + stride + " is narrower than columns [" + from + ", " + to + ")");
@@ -173,19 +153,36 @@ public final class MatMul {
         if (scratch.length < scratchSize(rows, w.in)) {
             throw new IllegalArgumentException("scratch has " + scratch.length + " floats, needs " + scratchSize(rows, w.in));
         }
-        rowBlocks(a, rows, w, from / PANEL, to / PANEL, c, stride, scratch, parallel);
+        int firstPanel = from / PANEL;
+        int endPanel = (to + PANEL - 1) / PANEL;
+        if (from % PANEL == 0 && to % PANEL == 0) {
+            rowBlocks(a, rows, w, firstPanel, endPanel, c, stride, 0, scratch, parallel);
+            return;
+        }
+        // A range that does not start and end on whole panels is computed panel by panel into a
+        // buffer (the packed weights are padded to whole panels), so the kernel never needs masked
+        // stores; then only the columns asked for are kept.
+        int width = (endPanel - firstPanel) * PANEL;
+        float[] target = new float[rows * width];
+        rowBlocks(a, rows, w, firstPanel, endPanel, target, width, firstPanel * PANEL, scratch, parallel);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(target, r * width + from - firstPanel * PANEL, c, r * stride + from, to - from);
+        }
     }
 
-    /** Panels [firstPanel, endPanel) of C, a row block at a time (see {@link #blockRows}), rows {@code stride} apart in c. */
+    /**
+     * Panels [firstPanel, endPanel) of C, a row block at a time (see {@link #blockRows}): column j
+     * of row r goes to c[r * stride + j - shift].
+     */
     private static void rowBlocks(float[] a, int rows, PackedMatrix w, int firstPanel, int endPanel, float[] c, int stride,
-                                  float[] scratch, Parallel parallel) {
+                                  int shift, float[] scratch, Parallel parallel) {
         int block = blockRows(w.in);
         for (int first = 0; first < rows; first += block) {
             int from = first;
             int n = Math.min(block, rows - first);
             parallel.forRange(ActivationTiles.tiles(n), (t0, t1) -> ActivationTiles.pack(a, from, n, w.in, scratch, t0, t1));
             parallel.forRange(endPanel - firstPanel,
-                    (p0, p1) -> panels(scratch, n, w, firstPanel + p0, firstPanel + p1, c, from * stride, stride));
+                    (p0, p1) -> panels(scratch, n, w, firstPanel + p0, firstPanel + p1, c, from * stride - shift, stride));
         }
     }
 

@@ -24,11 +24,13 @@ final class EncoderLayer {
         int n = rows.rows(batch);
         int hidden = ws.hidden;
 
+        // x's rows that this layer outputs: the queries' input, then the residual.
+        float[] residual = rows.select(batch, x, hidden, ws.selectedRows);
         float[] context = ws.context;
-        attention.attend(x, batch, rows, ws.qkv, ws.selectedRows, ws.firstQueries, context, ws.packed, ws.attentionScratch, parallel);
+        attention.attend(x, residual, batch, rows, ws.qkv, ws.firstQueries, context, ws.packed, ws.attentionScratch,
+                parallel);
         float[] a = ws.attentionOut;
         attention.project(context, n, a, ws.packed, parallel);
-        float[] residual = rows.select(batch, x, hidden, ws.selectedRows);
         attentionNorm.addAndApply(a, residual, n, parallel);
 
         feedForward.forward(a, n, y, ws.intermediate, ws.packed, parallel);

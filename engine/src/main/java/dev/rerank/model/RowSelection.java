@@ -4,8 +4,7 @@ package dev.rerank.model;
  * Which rows a layer computes its output for. Attention mixes tokens, but everything after it
  * treats each token alone — so when only some rows of the last layer are read (a classifier and
  * CLS pooling read each sequence's first token), the layer can skip the others' queries, output
- * projection, feed-forward and norms, five sixths of its work (three quarters where the queries
- * cannot be projected apart, see {@link SelfAttention#attend}). Keys and values still cover every token.
+ * projection, feed-forward and norms, five sixths of its work. Keys and values still cover every token.
  * A row computed for a selection is bit-identical to the same row computed for every token.
  */
 public enum RowSelection {

@@ -27,26 +27,23 @@ final class SelfAttention {
     /**
      * context[row] = the heads' attention-weighted values, concatenated, for each selected row:
      * softmax(q·Kᵀ/√d)·V with q from that token and K, V from every token of its sequence.
+     * {@code selectedX} holds x's selected rows (x itself when every token is selected);
      * {@code qkv} receives the fused projection: keys and values of every token, queries of the
-     * selected ones; {@code selected} and {@code queries} are scratch with a row per sequence (both
-     * overwritten); {@code scratch} has a buffer per thread.
+     * selected ones; {@code queries} is scratch with a row per sequence; {@code scratch} has a
+     * buffer per thread.
      */
-    void attend(float[] x, TokenBatch batch, RowSelection rows, float[] qkv, float[] selected, float[] queries,
+    void attend(float[] x, float[] selectedX, TokenBatch batch, RowSelection rows, float[] qkv, float[] queries,
                 float[] context, float[] packed, float[][] scratch, Parallel parallel) {
         int width = 3 * hidden;
-        if (rows == RowSelection.FIRST_TOKENS && hidden % MatMul.PANEL == 0) {
+        if (rows == RowSelection.FIRST_TOKENS) {
             // Only each sequence's first token asks (the last layer of a cross-encoder): keys and
             // values for every token, the query for the first ones alone, which saves a third of the
-            // product for all other tokens, 1.6% of a forward pass at 64 tokens per sequence. When
-            // the queries do not end on a whole panel, the fused product below computes them all;
-            // either way each value is the same, bit for bit.
+            // product for all other tokens, 1.6% of a forward pass at 64 tokens per sequence. Each
+            // value is the same, bit for bit, as in the fused product of every token.
             MatMul.multiplyColumns(x, batch.tokens(), queryKeyValue, hidden, width, qkv, width, packed, parallel);
-            float[] first = rows.select(batch, x, hidden, selected);
-            MatMul.multiplyColumns(first, batch.sequences(), queryKeyValue, 0, hidden, queries, hidden, packed, parallel);
+            MatMul.multiplyColumns(selectedX, batch.sequences(), queryKeyValue, 0, hidden, queries, hidden, packed, parallel);
             for (int s = 0; s < batch.sequences(); s++) {
-                if (batch.length(s) > 0) {
-                    System.arraycopy(queries, s * hidden, qkv, batch.start(s) * width, hidden);
-                }
+                System.arraycopy(queries, s * hidden, qkv, batch.start(s) * width, hidden);
             }
         } else {
             MatMul.multiply(x, batch.tokens(), queryKeyValue, qkv, packed, parallel);

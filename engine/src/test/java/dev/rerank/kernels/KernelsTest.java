@@ -113,21 +113,14 @@ class KernelsTest {
         MatMul.multiply(a, rows, w, full, scratch(rows, in), one);
         int stride = out + 3; // rows of c further apart than W's width
         float[] c = new float[rows * stride];
-        java.util.Arrays.fill(c, -7f);
-        MatMul.multiplyColumns(a, rows, w, fromPanel * p, toPanel * p, c, stride, scratch(rows, in), two);
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < stride; j++) {
-                boolean inRange = j >= fromPanel * p && j < toPanel * p;
-                assertEquals(inRange ? full[r * out + j] : -7f, c[r * stride + j], 0.0,
-                        "c[" + r + "][" + j + "]" + (inRange ? "" : ", outside the range, was written"));
-            }
-        }
-        float[] s = scratch(rows, in);
         int from = fromPanel * p;
         int to = toPanel * p;
-        String misaligned = assertThrows(IllegalArgumentException.class,
-                () -> MatMul.multiplyColumns(a, rows, w, from + 1, to, c, stride, s, one)).getMessage();
-        assertTrue(misaligned.contains("whole panels"), misaligned);
+        assertColumns(full, out, a, rows, w, from, to, c, stride);
+        // Ranges that start or end inside a panel: the kernel computes whole panels, keeps the range.
+        assertColumns(full, out, a, rows, w, from + 1, to, c, stride);
+        assertColumns(full, out, a, rows, w, from, to - 1, c, stride);
+        assertColumns(full, out, a, rows, w, from + 1, Math.max(from + 1, to - 1), c, stride);
+        float[] s = scratch(rows, in);
         String outside = assertThrows(IllegalArgumentException.class,
                 () -> MatMul.multiplyColumns(a, rows, w, 0, out + p, new float[rows * (out + p)], out + p, s, one)).getMessage();
         assertTrue(outside.contains("not a range within " + out), outside);
@@ -141,6 +134,21 @@ class KernelsTest {
                 () -> MatMul.multiplyColumns(a, rows, w, from, to, new float[(rows - 1) * stride + to - 1], stride, s, one))
                 .getMessage();
         assertTrue(small.contains("buffers too small"), small);
+    }
+
+    /** Columns [from, to) computed alone equal those of the full product, and no other value of c is written. */
+    private static void assertColumns(float[] full, int out, float[] a, int rows, PackedMatrix w, int from, int to,
+                                      float[] c, int stride) {
+        java.util.Arrays.fill(c, -7f);
+        MatMul.multiplyColumns(a, rows, w, from, to, c, stride, scratch(rows, w.in()), two);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < stride; j++) {
+                boolean inRange = j >= from && j < to;
+                assertEquals(inRange ? full[r * out + j] : -7f, c[r * stride + j], 0.0,
+                        "columns [" + from + ", " + to + "): c[" + r + "][" + j + "]"
+                                + (inRange ? "" : ", outside the range, was written"));
+            }
+        }
     }
 
     @ParameterizedTest(name = "rows={0} in={1}")

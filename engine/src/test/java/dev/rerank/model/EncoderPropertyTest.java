@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * models of both architectures. Head sizes are drawn relative to the machine's vector length L
  * (1, 3, L − 1, L, L + 1, 2L, 4L, 4L + 3), so every attention path — including the four-vector
  * head (d = 4L) — runs on every machine, whatever its vector width. The first-token-only last layer
- * must give the logits of the full one bit for bit, both where it projects the first tokens' queries
- * apart (hidden a whole number of matmul panels) and where it projects every token's.
+ * must give the logits of the full one bit for bit, both where the first tokens' queries end on a
+ * whole matmul panel and where they end inside one.
  */
 class EncoderPropertyTest {
     private static final int CONFIGS = 240;
@@ -31,14 +31,17 @@ class EncoderPropertyTest {
         double worst = 0;
         int fourVectorHeads = 0;
         int queryColumnsAlone = 0;
+        int queryColumnsInsidePanel = 0;
         try (Parallel one = new Parallel(1); Parallel three = new Parallel(3)) {
             for (int c = 0; c < CONFIGS; c++) {
                 Architecture arch = random.nextBoolean() ? Architecture.BERT : Architecture.ROBERTA;
                 int headSize = headSizes[random.nextInt(headSizes.length)];
                 int heads = 1 + random.nextInt(headSize >= 2 * L ? 2 : 4);
                 fourVectorHeads += headSize == 4 * L ? 1 : 0;
-                // The last layer's first-token queries are projected apart when they end on a whole panel.
+                // The last layer's first-token queries, columns [0, hidden) of the fused product, end on a
+                // whole panel or inside one (then the kernel computes the panel and keeps the columns).
                 queryColumnsAlone += heads * headSize % MatMul.PANEL == 0 ? 1 : 0;
+                queryColumnsInsidePanel += heads * headSize % MatMul.PANEL != 0 ? 1 : 0;
                 ModelConfig config = config(arch, heads * headSize, heads, 1 + random.nextInt(4),
                         1 + random.nextInt(2 * heads * headSize + 7), 1 + random.nextInt(3), random);
                 String where = "config " + c + " (" + arch + ", hidden " + config.hiddenSize() + ", " + heads
@@ -76,6 +79,7 @@ class EncoderPropertyTest {
                 + " max |difference| %.2e%n", CONFIGS, L, fourVectorHeads, worst);
         assertTrue(fourVectorHeads > 0, "no config exercised the four-vector attention head");
         assertTrue(queryColumnsAlone > 0, "no config projected the first tokens' queries apart");
+        assertTrue(queryColumnsInsidePanel > 0, "no config's first-token queries ended inside a panel");
     }
 
     @Test
