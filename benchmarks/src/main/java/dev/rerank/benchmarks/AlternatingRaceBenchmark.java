@@ -121,12 +121,12 @@ public class AlternatingRaceBenchmark {
         return (System.nanoTime() - timed) / 1e6;
     }
 
-    /** One call, as {@link RaceBenchmarkBase#engine} or {@link RaceBenchmarkBase#onnxRuntime} makes it. */
+    /** One call of one side, the call the separate races time. */
     private void call(boolean engine, Blackhole sink) throws OrtException {
         if (engine) {
-            sink.consume(both.engine.predict(both.pairs));
+            sink.consume(both.engineScores());
         } else {
-            sink.consume(both.ort.logits(both.inputs, 32, false));
+            sink.consume(both.onnxRuntimeLogits());
         }
     }
 }

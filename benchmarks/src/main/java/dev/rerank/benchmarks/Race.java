@@ -49,6 +49,16 @@ final class Race implements AutoCloseable {
         }
     }
 
+    /** One timed call of this engine: the pairs' scores, tokenizing included. */
+    float[] engineScores() {
+        return engine.predict(pairs);
+    }
+
+    /** One timed call of ONNX Runtime, as its users make it: batches of 32 in input order, padded to the longest. */
+    float[][] onnxRuntimeLogits() throws OrtException {
+        return ort.logits(inputs, 32, false);
+    }
+
     @Override
     public void close() {
         engine.close();

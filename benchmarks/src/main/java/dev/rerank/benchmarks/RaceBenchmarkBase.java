@@ -37,12 +37,11 @@ public abstract class RaceBenchmarkBase {
 
     @Benchmark
     public float[] engine() {
-        return race.engine.predict(race.pairs);
+        return race.engineScores();
     }
 
-    /** What ONNX Runtime users do: batches of 32 in input order, padded to the longest. */
     @Benchmark
     public float[][] onnxRuntime() throws OrtException {
-        return race.ort.logits(race.inputs, 32, false);
+        return race.onnxRuntimeLogits();
     }
 }
