@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Runs many tokenized inputs through an encoder the way both {@link CrossEncoder} and
  * {@link SentenceEncoder} want: sorted longest first so that similar lengths share a batch (and the
  * biggest buffers are made at once), each batch laid end to end without padding, results handed
- * back in input order. Owns the worker threads and a pool of workspaces, so concurrent callers
- * share the threads but never a buffer. A sequence's result does not depend on what else is in its
+ * back in input order. Owns the encoder, the worker threads and a pool of workspaces, so concurrent
+ * callers share the threads but never a buffer. A sequence's result does not depend on what else is in its
  * batch: every kernel computes each row in the same order whatever the batch.
  */
 final class BatchRunner implements AutoCloseable {
@@ -98,11 +98,12 @@ final class BatchRunner implements AutoCloseable {
         return parallel.threads();
     }
 
-    /** Stops the worker threads and drops the buffers; later calls fail. */
+    /** Stops the worker threads, frees the encoder's weights and drops the buffers; later calls fail. */
     @Override
     public void close() {
         closed = true;
         parallel.close();
+        model.close();
         workspaces.clear();
     }
 }

@@ -150,13 +150,18 @@ public final class CrossEncoder implements AutoCloseable {
             } else {
                 model = Encoder.load(config, weights, true, settings.weightsDtype);
             }
-            int maxLength = settings.maxLength;
-            int limit = BatchRunner.lengthLimit(model, tok, maxLength);
-            if (maxLength >= 0 && maxLength < tok.specialTokens(true)) {
-                throw new IllegalArgumentException("max length must be at least " + tok.specialTokens(true)
-                        + " (the pair's special tokens), got " + maxLength);
+            try {
+                int maxLength = settings.maxLength;
+                int limit = BatchRunner.lengthLimit(model, tok, maxLength);
+                if (maxLength >= 0 && maxLength < tok.specialTokens(true)) {
+                    throw new IllegalArgumentException("max length must be at least " + tok.specialTokens(true)
+                            + " (the pair's special tokens), got " + maxLength);
+                }
+                return new CrossEncoder(model, tok, settings.threads, maxLength > 0 ? maxLength : limit, settings.batchSize);
+            } catch (RuntimeException | Error e) {
+                model.close(); // its weights' memory, now rather than when the collector finds it
+                throw e;
             }
-            return new CrossEncoder(model, tok, settings.threads, maxLength > 0 ? maxLength : limit, settings.batchSize);
         }
     }
 
@@ -267,7 +272,7 @@ public final class CrossEncoder implements AutoCloseable {
         }
     }
 
-    /** Stops the worker threads and drops the buffers; later calls fail. */
+    /** Stops the worker threads, frees the weights and drops the buffers; later calls fail. */
     @Override
     public void close() {
         runner.close();

@@ -144,12 +144,17 @@ public final class SentenceEncoder implements AutoCloseable {
 
         private SentenceEncoder finish(Encoder model, Tokenizer tok, Pooling pool, int maxSeqLength, boolean lower,
                                        Map<String, String> prompts, String defaultPrompt) {
-            int maxLength = settings.maxLength;
-            int limit = BatchRunner.lengthLimit(model, tok, maxLength);
-            int length = maxLength > 0 ? maxLength : maxSeqLength > 0 ? Math.min(maxSeqLength, limit) : limit;
-            Pooling p = normalize == null ? pool : pool.withNormalize(normalize);
-            return new SentenceEncoder(model, tok, p, settings.threads, settings.batchSize, length, lower, prompts,
-                    defaultPrompt);
+            try {
+                int maxLength = settings.maxLength;
+                int limit = BatchRunner.lengthLimit(model, tok, maxLength);
+                int length = maxLength > 0 ? maxLength : maxSeqLength > 0 ? Math.min(maxSeqLength, limit) : limit;
+                Pooling p = normalize == null ? pool : pool.withNormalize(normalize);
+                return new SentenceEncoder(model, tok, p, settings.threads, settings.batchSize, length, lower, prompts,
+                        defaultPrompt);
+            } catch (RuntimeException | Error e) {
+                model.close(); // its weights' memory, now rather than when the collector finds it
+                throw e;
+            }
         }
     }
 
@@ -266,7 +271,7 @@ public final class SentenceEncoder implements AutoCloseable {
         return maxLength;
     }
 
-    /** Stops the worker threads and drops the buffers; later calls fail. */
+    /** Stops the worker threads, frees the weights and drops the buffers; later calls fail. */
     @Override
     public void close() {
         runner.close();

@@ -5,6 +5,7 @@ import dev.rerank.kernels.MatMul;
 import dev.rerank.kernels.PackedMatrix;
 import dev.rerank.kernels.Parallel;
 import dev.rerank.weights.DType;
+import java.lang.foreign.Arena;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -77,7 +78,7 @@ public class MatMulBenchmark {
                         float v = weights[row * in + k];
                         dst[k] = dtype == DType.F16 ? Float.floatToFloat16(v) : HalfFloats.toBfloat16(v);
                     }
-                }, new float[out]);
+                }, new float[out], Arena.ofAuto());
         c = new float[rows * out];
         scratch = new float[MatMul.scratchSize(rows, in)];
         parallel = new Parallel(threads);

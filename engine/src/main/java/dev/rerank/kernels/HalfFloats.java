@@ -1,6 +1,9 @@
 package dev.rerank.kernels;
 
 import dev.rerank.weights.DType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -10,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * 16-bit floats (IEEE binary16 "F16" and bfloat16 "BF16") as the model keeps them: stored bit
- * patterns in {@code short[]}, widened to float32 exactly where a kernel reads them. Both formats
+ * patterns in native byte order, in off-heap memory (see {@link PackedMatrix}), widened to float32
+ * exactly where a kernel reads them. Both formats
  * are subsets of float32, so widening loses nothing and gives the same floats as converting the
  * whole tensor at load would.
  */
@@ -43,13 +47,15 @@ public final class HalfFloats {
     }
 
     /**
-     * dst[to + i] = toFloat(format, src[from + i]) for i &lt; n. BF16: load L shorts, sign-extend to
-     * ints, shift into the top half — three instructions per vector. F16: a plain loop over
-     * Float.float16ToFloat, which C2 compiles to the CPU's own conversion (vcvtph2ps, 8 or 16 values
-     * an instruction); written out with the Vector API instead — integer shifts for the fields plus
-     * blends for subnormals, infinities and NaN — it measured 3.8 times slower per panel.
+     * dst[to + i] = toFloat(format, pattern i) for i &lt; n, pattern i being the 16-bit value at index
+     * from + i of {@code src}. BF16: load L shorts, sign-extend to ints, shift into the top half —
+     * three instructions per vector. F16: a plain loop over Float.float16ToFloat, which C2 compiles
+     * to the CPU's own conversion (vcvtph2ps, 8 or 16 values an instruction); written out with the
+     * Vector API instead — integer shifts for the fields plus blends for subnormals, infinities and
+     * NaN — it measured 3.8 times slower per panel. (The F16 loop indexes src from {@code from}
+     * directly: over a slice of src, C2 left it scalar, 7 times slower per panel.)
      */
-    public static void widen(DType format, short[] src, int from, float[] dst, int to, int n) {
+    public static void widen(DType format, MemorySegment src, long from, float[] dst, int to, int n) {
         switch (format) {
             case BF16 -> {
                 int end = n - n % L;
@@ -58,19 +64,20 @@ public final class HalfFloats {
                     ints(src, from + i).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, to + i);
                 }
                 for (; i < n; i++) {
-                    dst[to + i] = Float.intBitsToFloat(src[from + i] << 16);
+                    dst[to + i] = Float.intBitsToFloat(src.getAtIndex(ValueLayout.JAVA_SHORT, from + i) << 16);
                 }
             }
             case F16 -> {
                 for (int i = 0; i < n; i++) {
-                    dst[to + i] = Float.float16ToFloat(src[from + i]);
+                    dst[to + i] = Float.float16ToFloat(src.getAtIndex(ValueLayout.JAVA_SHORT, from + i));
                 }
             }
             default -> throw new IllegalArgumentException(format + " is not a 16-bit float format");
         }
     }
 
-    private static IntVector ints(short[] src, int at) {
-        return (IntVector) ShortVector.fromArray(HALVES, src, at).convertShape(VectorOperators.S2I, INTS, 0);
+    private static IntVector ints(MemorySegment src, long at) {
+        return (IntVector) ShortVector.fromMemorySegment(HALVES, src, 2 * at, ByteOrder.nativeOrder())
+                .convertShape(VectorOperators.S2I, INTS, 0);
     }
 }

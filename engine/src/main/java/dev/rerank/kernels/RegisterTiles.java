@@ -6,6 +6,8 @@ import static dev.rerank.kernels.MatMul.S;
 import static dev.rerank.kernels.MatMul.TILE;
 
 import dev.rerank.kernels.MatMul.Tile;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -19,6 +21,8 @@ final class RegisterTiles {
     private static final int ROWS = ActivationTiles.ROWS;
     /** Floats of the touched panel per k step of one half tile: a new cache line every 8 k. */
     private static final int TOUCH_STEP = 2;
+    /** k steps per 64-byte line of touched 16-bit patterns (2 bytes × TOUCH_STEP per k). */
+    private static final int LINE_STEPS = 64 / (2 * TOUCH_STEP);
     /** Half-tile runs that together touch a whole panel. */
     private static final int TOUCH_RUNS = PANEL / TOUCH_STEP;
     /** Where the touched values go, so the JIT keeps the loads; never read. */
@@ -33,7 +37,7 @@ final class RegisterTiles {
      * else {@code weights}; the 8 × 3 kernel touches nothing.
      */
     static void rowTile(float[] packedA, int tile, float[] weights, int panel, float[] bias, int col,
-                        float[] c, int o0, int stride, int in, short[] halves, int next) {
+                        float[] c, int o0, int stride, int in, MemorySegment halves, int next) {
         int t = tile * ROWS * in;
         int touch = next + (2 * tile % TOUCH_RUNS) * TOUCH_STEP * in;
         if (TILE == Tile.HALVES_4X2 && halves == null) {
@@ -89,13 +93,18 @@ final class RegisterTiles {
 
     /**
      * {@link #halfTile} for widened 16-bit weights: the same, except that it touches the next panel's
-     * 16-bit patterns, halves[touch + 2k], which the next widening will read. A method of its own
-     * because a shared one would carry both touches' branch profile into the loop: with a float32 and
-     * a BF16 model alternating in one JVM (workload a, one thread), BF16 measured 0.87× float32's
-     * throughput at the median that way, 1.18× with the two methods.
+     * 16-bit patterns (off the heap, see {@link PackedMatrix}) which the next widening will read:
+     * pattern touch + 2k for every 16th k, one per cache line of the 2·in it covers. Reading them
+     * every k, as the float32 kernel does its array, cost 40% of this tile's speed (one thread, in
+     * = 768, AVX2 EPYC, in one JVM): each MemorySegment read carries a bounds check that C2 keeps in
+     * the loop. Once per line, behind a branch that is always predicted, it measured as fast as the
+     * same loop reading a short[] every k. A method of its own because a shared one would carry both
+     * touches' branch profile into the loop: with a float32 and a BF16 model alternating in one JVM
+     * (workload a, one thread), BF16 measured 0.87× float32's throughput at the median that way,
+     * 1.18× with the two methods.
      */
     private static void halfTileTouching16(float[] packedA, int t, int first, float[] weights, int panel, float[] bias, int col,
-                                 float[] c, int o0, int stride, int in, short[] halves, int touch) {
+                                 float[] c, int o0, int stride, int in, MemorySegment halves, int touch) {
         int sink = 0;
         final int o1 = o0 + 1 * stride;
         final int o2 = o0 + 2 * stride;
@@ -109,7 +118,9 @@ final class RegisterTiles {
         for (int k = 0; k < in; k++) {
             int wk = panel + k * PANEL;
             int ak = t + k * ROWS + first;
-            sink += halves[touch + TOUCH_STEP * k];
+            if ((k & (LINE_STEPS - 1)) == 0) {
+                sink += halves.get(ValueLayout.JAVA_SHORT_UNALIGNED, 2L * (touch + TOUCH_STEP * k));
+            }
             FloatVector w0 = FloatVector.fromArray(S, weights, wk);
             FloatVector w1 = FloatVector.fromArray(S, weights, wk + 1 * L);
             FloatVector x = FloatVector.broadcast(S, packedA[ak + 0]);

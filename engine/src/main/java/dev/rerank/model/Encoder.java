@@ -3,6 +3,8 @@ package dev.rerank.model;
 import dev.rerank.kernels.Parallel;
 import dev.rerank.weights.DType;
 import dev.rerank.weights.WeightSource;
+import java.lang.foreign.Arena;
+import java.lang.ref.Cleaner;
 
 /**
  * A BERT or RoBERTa encoder, forward pass only: embeddings → N × encoder layer → (optionally) the
@@ -12,8 +14,15 @@ import dev.rerank.weights.WeightSource;
  * <p>Immutable after loading; a forward pass needs a {@link Workspace} of its own, so concurrent
  * callers never share mutable state. {@link ReferenceEncoder} computes the same thing in plain
  * loops, for reading and for testing this one.
+ *
+ * <p>16-bit weights are held off the Java heap (see {@link dev.rerank.kernels.PackedMatrix}):
+ * {@link #close} frees them at once, and an encoder that is dropped without closing frees them once
+ * the collector finds it unreachable. A forward pass after closing fails with an
+ * {@link IllegalStateException}.
  */
-public final class Encoder {
+public final class Encoder implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+
     /** Sees the hidden states after the embeddings (layer 0) and after each encoder layer. */
     public interface HiddenStateListener {
         void onHiddenStates(int layer, float[] states, int rows, int hidden);
@@ -24,14 +33,17 @@ public final class Encoder {
     private final EncoderLayer[] layers;
     private final ClassificationHead head; // null for an encoder loaded without its head
     private final long weightBytes;
+    private final Cleaner.Cleanable memory; // closes the arena of the 16-bit weights, once
+    private volatile boolean closed;
 
     private Encoder(ModelConfig config, Embeddings embeddings, EncoderLayer[] layers, ClassificationHead head,
-                    long weightBytes) {
+                    long weightBytes, Arena arena) {
         this.config = config;
         this.embeddings = embeddings;
         this.layers = layers;
         this.head = head;
         this.weightBytes = weightBytes;
+        this.memory = CLEANER.register(this, arena::close); // the action holds the arena, not this encoder
     }
 
     public ModelConfig config() {
@@ -67,7 +79,16 @@ public final class Encoder {
             config.requireClassifier(weights.description());
         }
         ParameterTable names = ParameterTable.forWeights(config, weights, withHead);
-        WeightLoader in = new WeightLoader(names, weights, weightsDtype);
+        Arena arena = Arena.ofShared(); // every worker thread reads the weights
+        try {
+            return load(config, names, new WeightLoader(names, weights, weightsDtype, arena), withHead, arena);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    private static Encoder load(ModelConfig config, ParameterTable names, WeightLoader in, boolean withHead, Arena arena) {
         float eps = (float) config.layerNormEps();
         Embeddings embeddings = new Embeddings(config,
                 in.table(names.embeddings("word_embeddings.weight")),
@@ -88,7 +109,17 @@ public final class Encoder {
         ClassificationHead head = withHead
                 ? new ClassificationHead(in.linear(names.headDense()), in.linear(names.headOut()))
                 : null;
-        return new Encoder(config, embeddings, layers, head, in.bytes());
+        return new Encoder(config, embeddings, layers, head, in.bytes(), arena);
+    }
+
+    /**
+     * Frees the 16-bit weights' memory; later forward passes fail. Call it only once no forward pass
+     * is running (one that is running fails with an {@link IllegalStateException}). Idempotent.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        memory.clean();
     }
 
     private static Norm norm(WeightLoader in, String name, float eps) {
@@ -107,6 +138,9 @@ public final class Encoder {
      */
     public float[] forward(TokenBatch batch, RowSelection output, Workspace ws, Parallel parallel,
                            HiddenStateListener listener) {
+        if (closed) {
+            throw new IllegalStateException("this encoder is closed");
+        }
         if (ws.attentionScratch.length < parallel.threads()) {
             throw new IllegalArgumentException("workspace made for fewer threads than " + parallel.threads());
         }

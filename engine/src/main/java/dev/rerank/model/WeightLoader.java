@@ -5,6 +5,9 @@ import dev.rerank.kernels.PackedMatrix;
 import dev.rerank.weights.DType;
 import dev.rerank.weights.TensorInfo;
 import dev.rerank.weights.WeightSource;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,26 +22,30 @@ import java.util.Map;
  * kernels widen them exactly), unless float32 is requested. With BF16 requested, float32 ones are
  * rounded to BF16 (nearest even) — half the memory and bytes streamed, for a bounded accuracy
  * cost. Biases and LayerNorm parameters are always float32: they are a rounding error in size,
- * and every activation passes through them.
+ * and every activation passes through them. 16-bit weights go to off-heap memory of the arena the
+ * caller gives (see {@link PackedMatrix}).
  */
 final class WeightLoader {
     private final WeightSource source;
     private final Map<String, long[]> expected;
     private final DType requested; // null: as stored
+    private final Arena arena;
     private long bytes;
 
-    /** Keeps every weight as stored. */
+    /** Keeps every weight as stored; 16-bit ones in memory freed once nothing refers to it. */
     WeightLoader(ParameterTable table, WeightSource source) {
-        this(table, source, null);
+        this(table, source, null, Arena.ofAuto());
     }
 
-    WeightLoader(ParameterTable table, WeightSource source, DType requested) {
+    /** @param arena where 16-bit weights go; they can be used until it is closed */
+    WeightLoader(ParameterTable table, WeightSource source, DType requested, Arena arena) {
         if (requested != null && requested != DType.F32 && requested != DType.BF16) {
             throw new IllegalArgumentException("weights can be kept as stored, as F32 or as BF16, not " + requested);
         }
         this.source = source;
         this.expected = table.shapes();
         this.requested = requested;
+        this.arena = arena;
         List<String> missing = new ArrayList<>();
         for (String name : expected.keySet()) {
             if (source.info(name) == null) {
@@ -90,12 +97,14 @@ final class WeightLoader {
         if (format == DType.F32) {
             return EmbeddingTable.of(width, vector(name));
         }
-        short[] patterns = new short[Math.toIntExact(info.elementCount())];
+        MemorySegment patterns = arena.allocate(2 * info.elementCount(), 64);
         HalfReader reader = halves(name, format);
+        short[] row = new short[width];
         for (int r = 0; r < info.shape()[0]; r++) { // by row: no float copy of the whole table
-            reader.row((long) r * width, width, patterns, r * width);
+            reader.row((long) r * width, width, row, 0);
+            MemorySegment.copy(row, 0, patterns, ValueLayout.JAVA_SHORT, 2L * r * width, width);
         }
-        bytes += 2L * patterns.length;
+        bytes += 2 * info.elementCount();
         return EmbeddingTable.of(width, format, patterns);
     }
 
@@ -179,7 +188,7 @@ final class WeightLoader {
         return PackedMatrix.pack(format, total, in, (row, dst) -> {
             int m = part(starts, row);
             readers[m].row((long) (row - starts[m]) * width, width, dst, 0);
-        }, bias);
+        }, bias, arena);
     }
 
     /** Which stacked matrix output row {@code row} belongs to. */

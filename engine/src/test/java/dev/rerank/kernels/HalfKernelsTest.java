@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rerank.weights.DType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.math.BigDecimal;
 import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
@@ -43,6 +46,13 @@ class HalfKernelsTest {
         return format == DType.BF16 ? Float.intBitsToFloat(bits << 16) : Float.float16ToFloat(bits);
     }
 
+    /** The patterns in off-heap memory, where the model keeps them. */
+    static MemorySegment offHeap(short[] patterns) {
+        MemorySegment m = Arena.ofAuto().allocate(2L * patterns.length, 64);
+        MemorySegment.copy(patterns, 0, m, ValueLayout.JAVA_SHORT, 0, patterns.length);
+        return m;
+    }
+
     private static void assertSameFloat(float want, float got, String where) {
         if (Float.isNaN(want)) {
             assertTrue(Float.isNaN(got), where + ": NaN widened to " + got);
@@ -63,7 +73,7 @@ class HalfKernelsTest {
         for (int from : new int[] {0, 1, L - 1}) {
             int n = all.length - from - (L > 1 ? 1 : 0);
             float[] out = new float[n + 3];
-            HalfFloats.widen(format, all, from, out, 3, n);
+            HalfFloats.widen(format, offHeap(all), from, out, 3, n);
             for (int i = 0; i < n; i++) {
                 short bits = all[from + i];
                 assertSameFloat(scalar(format, bits), out[3 + i], format + " pattern 0x" + Integer.toHexString(bits & 0xffff));
@@ -79,7 +89,7 @@ class HalfKernelsTest {
         float[] want = {0f, -0f, 0x1p-24f, -0x3ffp-24f, 0x1p-14f, 1f, 65504f, Float.POSITIVE_INFINITY,
             Float.NEGATIVE_INFINITY, Float.NaN, Float.NaN};
         float[] got = new float[bits.length];
-        HalfFloats.widen(DType.F16, bits, 0, got, 0, bits.length);
+        HalfFloats.widen(DType.F16, offHeap(bits), 0, got, 0, bits.length);
         for (int i = 0; i < bits.length; i++) {
             assertSameFloat(want[i], got[i], "0x" + Integer.toHexString(bits[i] & 0xffff));
         }
@@ -112,9 +122,9 @@ class HalfKernelsTest {
 
     @Test
     void widenRejectsFormatsThatAreNot16Bit() {
-        assertThrows(IllegalArgumentException.class, () -> HalfFloats.widen(DType.F32, new short[4], 0, new float[4], 0, 4));
+        assertThrows(IllegalArgumentException.class, () -> HalfFloats.widen(DType.F32, offHeap(new short[4]), 0, new float[4], 0, 4));
         assertThrows(IllegalArgumentException.class,
-                () -> PackedMatrix.pack(DType.I16, 1, 1, (r, dst) -> { }, new float[1]));
+                () -> PackedMatrix.pack(DType.I16, 1, 1, (r, dst) -> { }, new float[1], Arena.ofAuto()));
     }
 
     /** Random finite 16-bit patterns of moderate size (|x| below 4), subnormals and zeros included. */
@@ -155,8 +165,10 @@ class HalfKernelsTest {
             for (int i = 0; i < a.length; i++) {
                 a[i] = (float) RANDOM.nextDouble(-1, 1);
             }
-            PackedMatrix half = PackedMatrix.pack(format, out, in, (r, dst) -> System.arraycopy(w, r * in, dst, 0, in), bias);
+            PackedMatrix half = PackedMatrix.pack(format, out, in, (r, dst) -> System.arraycopy(w, r * in, dst, 0, in), bias,
+                    Arena.ofAuto());
             assertEquals(format, half.format());
+            assertTrue(half.halves.isNative(), "16-bit patterns are kept off the Java heap");
             PackedMatrix full = PackedMatrix.pack(widened, out, in, bias);
             float[] want = new float[rows * out];
             MatMul.multiply(a, rows, full, want, new float[MatMul.scratchSize(rows, in)], one);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rerank.weights.DType;
+import java.lang.foreign.Arena;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,7 +109,7 @@ class KernelsTest {
                         float v = values[row * in + k];
                         dst[k] = format == DType.BF16 ? HalfFloats.toBfloat16(v) : Float.floatToFloat16(v);
                     }
-                }, bias);
+                }, bias, Arena.ofAuto());
         float[] full = new float[rows * out];
         MatMul.multiply(a, rows, w, full, scratch(rows, in), one);
         int stride = out + 3; // rows of c further apart than W's width

@@ -107,6 +107,25 @@ class WeightPrecisionTest {
         }
     }
 
+    /** 16-bit weights live off the heap until the encoder is closed; after that it refuses work, whatever its weights. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"model-tiny-float16.json, models/tiny-roberta-float16, ''", "model-tiny.json, models/tiny-roberta, BF16",
+        "model-tiny.json, models/tiny-roberta, F32"})
+    void aClosedEncoderFreesItsWeightsAndRefusesWork(String goldenFile, String modelDir, String dtype) {
+        JsonObject golden = Golden.read(goldenFile);
+        Encoder model;
+        try (WeightSource w = open(golden, modelDir)) {
+            model = Encoder.load(config(golden, modelDir), w, true, dtype.isEmpty() ? null : DType.valueOf(dtype));
+        }
+        TokenBatch batch = batch(golden);
+        float[][] before = run(model, batch).logits;
+        assertTrue(before.length > 0 && Float.isFinite(before[0][0]));
+        model.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> run(model, batch));
+        assertEquals("this encoder is closed", e.getMessage());
+        model.close(); // a second close does nothing
+    }
+
     /**
      * BF16 mode's bound on |logit − float64 reference|, per golden file. Rounding a weight to BF16
      * moves it by at most 2^-9 of itself; through these untrained random-weight models (chaotic:
