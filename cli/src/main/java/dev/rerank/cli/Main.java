@@ -95,9 +95,22 @@ public final class Main {
             console.err().println("error: " + e.getMessage());
             return 1;
         } catch (OutOfMemoryError e) {
-            console.err().println("error: out of memory: give the JVM more heap (JAVA_TOOL_OPTIONS=-Xmx4g) or use a smaller --batch-size");
+            console.err().println("error: " + outOfMemory(e));
             return 1;
         }
+    }
+
+    /**
+     * What to do about it: the Java heap can be made larger; memory outside it (where a model's
+     * 16-bit weights live) cannot, so -Xmx advice there would make matters worse.
+     */
+    static String outOfMemory(OutOfMemoryError e) {
+        String what = String.valueOf(e.getMessage());
+        if (what.contains("Java heap space") || what.contains("GC overhead") || what.contains("array size")) {
+            return "out of memory: give the JVM more heap (JAVA_TOOL_OPTIONS=-Xmx4g) or use a smaller --batch-size";
+        }
+        return "out of memory outside the Java heap (" + what + "), where 16-bit model weights are kept:"
+                + " free memory on this machine (a larger -Xmx leaves less)";
     }
 
     private static boolean isCommand(String c) {

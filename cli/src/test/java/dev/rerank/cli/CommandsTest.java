@@ -387,4 +387,14 @@ class CommandsTest {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
+
+    @Test
+    void outOfMemoryAdviceNamesTheMemoryThatRanOut() {
+        String heap = Main.outOfMemory(new OutOfMemoryError("Java heap space"));
+        assertTrue(heap.contains("-Xmx4g"), heap);
+        // What Arena.allocate throws when the machine has no memory left for 16-bit weights.
+        String offHeap = Main.outOfMemory(new OutOfMemoryError("Unable to allocate 164250842 bytes"));
+        assertTrue(offHeap.contains("outside the Java heap") && offHeap.contains("Unable to allocate 164250842 bytes"), offHeap);
+        assertTrue(!offHeap.contains("-Xmx4g"), offHeap);
+    }
 }

@@ -41,8 +41,9 @@ import jdk.incubator.vector.VectorSpecies;
  * threads, faster in 42 and 43 of 45 rounds; no change at 2,048 tokens, where a panel serves 256
  * tiles. The touch is one load and one add per k beside six loads and eight FMAs, and goes to the
  * current panel when there is no next one. For 16-bit weights it reads the next panel's 16-bit
- * patterns, so the widening finds them in cache: workload a with BF16 weights 14% faster at the
- * median with one thread, 8% with two (faster in 24 and 26 of 30 rounds).
+ * patterns, one per cache line (see {@link RegisterTiles}), so the widening finds them in cache:
+ * workload a with BF16 weights 14% faster at the median with one thread, 8% with two (faster in 24
+ * and 26 of 30 rounds; measured when it read one pattern per k, from an array).
  *
  * <p>16-bit weights (F16, BF16) are widened one panel at a time into a per-thread float buffer,
  * which every tile then reads as it would a float32 panel: the stream from memory is half as many

@@ -19,10 +19,11 @@ import java.lang.foreign.ValueLayout;
  * <p>16-bit patterns live outside the Java heap, in memory of an {@link Arena} the caller owns (the
  * model's, freed when it is closed). Only the widening and the kernel's read-ahead read them, once
  * per panel and once per cache line, so where they live costs the kernel nothing measurable. On the
- * heap, each matrix was a "humongous" G1 object of whole 4 MB regions; filling them set off
- * concurrent collections, and the heap grew around them. A 16-bit checkpoint of the distilroberta
- * shape (156.6 MB) measured file + 101.9 MB resident after loading with the patterns on the heap,
- * file + 62.2 MB with them here (Footprint, fresh JVMs, AMD EPYC, JDK 25).
+ * heap, the embedding table and every matrix over 2 MB were "humongous" G1 objects of whole 4 MB
+ * regions; filling them set off concurrent collections, and the heap grew around them. A 16-bit
+ * checkpoint of the distilroberta shape (156.6 MB) measured file + 101.5 MB resident after loading
+ * with the patterns on the heap, file + 62.1 MB with them here (Footprint, medians of 3 fresh JVMs,
+ * AMD EPYC, JDK 25; benchmarks/RESULTS.md).
  */
 public final class PackedMatrix {
     /** Supplies row {@code row} of W (its {@code in} weights) into {@code dst}. */

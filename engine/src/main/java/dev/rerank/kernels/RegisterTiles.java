@@ -94,7 +94,9 @@ final class RegisterTiles {
     /**
      * {@link #halfTile} for widened 16-bit weights: the same, except that it touches the next panel's
      * 16-bit patterns (off the heap, see {@link PackedMatrix}) which the next widening will read:
-     * pattern touch + 2k for every 16th k, one per cache line of the 2·in it covers. Reading them
+     * pattern touch + 2k for every 16th k, one per cache line of the 2·in it covers (where a run does
+     * not start on a line, as when in is not a multiple of 16, the next run reads the line they
+     * share, and at most a panel's last line goes untouched). Reading them
      * every k, as the float32 kernel does its array, cost 40% of this tile's speed (one thread, in
      * = 768, AVX2 EPYC, in one JVM): each MemorySegment read carries a bounds check that C2 keeps in
      * the loop. Once per line, behind a branch that is always predicted, it measured as fast as the

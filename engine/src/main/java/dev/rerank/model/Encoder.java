@@ -5,20 +5,23 @@ import dev.rerank.weights.DType;
 import dev.rerank.weights.WeightSource;
 import java.lang.foreign.Arena;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 
 /**
  * A BERT or RoBERTa encoder, forward pass only: embeddings → N × encoder layer → (optionally) the
  * sequence-classification head on each sequence's first token. The two architectures share all of
  * it; what differs is data in {@link ModelConfig} and the names in {@link ParameterTable}.
  *
- * <p>Immutable after loading; a forward pass needs a {@link Workspace} of its own, so concurrent
- * callers never share mutable state. {@link ReferenceEncoder} computes the same thing in plain
- * loops, for reading and for testing this one.
+ * <p>Its weights never change after loading; a forward pass needs a {@link Workspace} of its own, so
+ * concurrent callers never share mutable state. {@link ReferenceEncoder} computes the same thing in
+ * plain loops, for reading and for testing this one.
  *
- * <p>16-bit weights are held off the Java heap (see {@link dev.rerank.kernels.PackedMatrix}):
- * {@link #close} frees them at once, and an encoder that is dropped without closing frees them once
- * the collector finds it unreachable. A forward pass after closing fails with an
- * {@link IllegalStateException}.
+ * <p>16-bit weights are held off the Java heap (see {@link dev.rerank.kernels.PackedMatrix}), so
+ * they count against the process's memory, not {@code -Xmx}. {@link #close} frees them; close every
+ * encoder you load. An encoder dropped without closing frees them only when a collection finds it
+ * unreachable, and since its few megabytes of heap put no pressure on the collector, that may be
+ * never. A forward pass after closing fails with an {@link IllegalStateException}, and so does one
+ * still running on another thread when it closes.
  */
 public final class Encoder implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -113,8 +116,8 @@ public final class Encoder implements AutoCloseable {
     }
 
     /**
-     * Frees the 16-bit weights' memory; later forward passes fail. Call it only once no forward pass
-     * is running (one that is running fails with an {@link IllegalStateException}). Idempotent.
+     * Frees the 16-bit weights' memory; later forward passes fail, and so does one still running
+     * (with an {@link IllegalStateException}). Closing twice does nothing.
      */
     @Override
     public void close() {
@@ -138,6 +141,17 @@ public final class Encoder implements AutoCloseable {
      */
     public float[] forward(TokenBatch batch, RowSelection output, Workspace ws, Parallel parallel,
                            HiddenStateListener listener) {
+        try {
+            return pass(batch, output, ws, parallel, listener);
+        } finally {
+            // The kernels hold only the weights, not this encoder: keep it (and so its weights'
+            // memory, which its Cleaner would free) reachable until the pass is over.
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private float[] pass(TokenBatch batch, RowSelection output, Workspace ws, Parallel parallel,
+                         HiddenStateListener listener) {
         if (closed) {
             throw new IllegalStateException("this encoder is closed");
         }
@@ -182,6 +196,10 @@ public final class Encoder implements AutoCloseable {
                 ? forward(batch, RowSelection.FIRST_TOKENS, ws, parallel, null)
                 : RowSelection.FIRST_TOKENS.select(batch, forward(batch, RowSelection.EVERY_TOKEN, ws, parallel, listener),
                         config.hiddenSize(), ws.selectedRows);
-        return head.forward(first, batch.sequences(), ws.packed, parallel);
+        try {
+            return head.forward(first, batch.sequences(), ws.packed, parallel);
+        } finally {
+            Reference.reachabilityFence(this); // as in forward
+        }
     }
 }

@@ -107,11 +107,11 @@ class WeightPrecisionTest {
         }
     }
 
-    /** 16-bit weights live off the heap until the encoder is closed; after that it refuses work, whatever its weights. */
+    /** A closed encoder refuses work, whatever its weights (16-bit ones, off the heap, are freed by the close). */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"model-tiny-float16.json, models/tiny-roberta-float16, ''", "model-tiny.json, models/tiny-roberta, BF16",
         "model-tiny.json, models/tiny-roberta, F32"})
-    void aClosedEncoderFreesItsWeightsAndRefusesWork(String goldenFile, String modelDir, String dtype) {
+    void aClosedEncoderRefusesWorkWhateverItsWeights(String goldenFile, String modelDir, String dtype) {
         JsonObject golden = Golden.read(goldenFile);
         Encoder model;
         try (WeightSource w = open(golden, modelDir)) {
