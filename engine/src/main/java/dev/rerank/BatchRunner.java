@@ -2,6 +2,7 @@ package dev.rerank;
 
 import dev.rerank.kernels.Parallel;
 import dev.rerank.model.Encoder;
+import dev.rerank.model.ModelConfig;
 import dev.rerank.model.ModelException;
 import dev.rerank.model.TokenBatch;
 import dev.rerank.model.Workspace;
@@ -36,12 +37,12 @@ final class BatchRunner implements AutoCloseable {
      * The longest input the model and tokenizer allow together, after checking that they belong
      * together; a requested max length above it is an error.
      */
-    static int lengthLimit(Encoder model, Tokenizer tokenizer, int requested) {
-        if (tokenizer.vocabularySize() > model.config().vocabSize()) {
+    static int lengthLimit(ModelConfig config, Tokenizer tokenizer, int requested) {
+        if (tokenizer.vocabularySize() > config.vocabSize()) {
             throw new ModelException("the tokenizer has " + tokenizer.vocabularySize() + " tokens but the model's vocabulary "
-                    + model.config().vocabSize() + ": they do not belong together");
+                    + config.vocabSize() + ": they do not belong together");
         }
-        int limit = Math.min(model.config().maxSequenceLength(), tokenizer.modelMaxLength());
+        int limit = Math.min(config.maxSequenceLength(), tokenizer.modelMaxLength());
         if (requested > limit) {
             throw new IllegalArgumentException("max length " + requested + " exceeds the model's limit of " + limit);
         }
@@ -51,7 +52,12 @@ final class BatchRunner implements AutoCloseable {
     /** @param owner what to call this in errors, e.g. "CrossEncoder" */
     BatchRunner(Encoder model, int threads, int batchSize, String owner) {
         this.model = model;
-        this.parallel = new Parallel(threads);
+        try {
+            this.parallel = new Parallel(threads);
+        } catch (RuntimeException | Error e) {
+            model.close(); // it is ours from here: free its weights now, not when the collector finds it
+            throw e;
+        }
         this.batchSize = batchSize;
         this.owner = owner;
     }

@@ -9,7 +9,6 @@ import dev.rerank.tokenizer.Tokenizer;
 import dev.rerank.tokenizer.Truncation;
 import dev.rerank.weights.DType;
 import dev.rerank.weights.WeightSource;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -138,30 +137,21 @@ public final class CrossEncoder implements AutoCloseable {
 
         public CrossEncoder build() {
             VectorSupport.require();
-            Encoder model;
+            ModelConfig cfg = config;
             Tokenizer tok = tokenizer;
             if (dir != null) {
-                if (Files.isDirectory(dir)) {
-                    // The config first: a model without a head fails before the tokenizer and weights load.
-                    ModelConfig.load(dir.resolve("config.json")).requireClassifier(dir.toString());
-                    tok = Tokenizer.load(dir);
-                }
-                model = settings.load(dir, true);
-            } else {
-                model = Encoder.load(config, weights, true, settings.weightsDtype);
+                // The config first: a model without a head fails before the tokenizer and weights load.
+                cfg = settings.config(dir, true);
+                tok = Tokenizer.load(dir);
             }
-            try {
-                int maxLength = settings.maxLength;
-                int limit = BatchRunner.lengthLimit(model, tok, maxLength);
-                if (maxLength >= 0 && maxLength < tok.specialTokens(true)) {
-                    throw new IllegalArgumentException("max length must be at least " + tok.specialTokens(true)
-                            + " (the pair's special tokens), got " + maxLength);
-                }
-                return new CrossEncoder(model, tok, settings.threads, maxLength > 0 ? maxLength : limit, settings.batchSize);
-            } catch (RuntimeException | Error e) {
-                model.close(); // its weights' memory, now rather than when the collector finds it
-                throw e;
+            int maxLength = settings.maxLength;
+            int limit = BatchRunner.lengthLimit(cfg, tok, maxLength);
+            if (maxLength >= 0 && maxLength < tok.specialTokens(true)) {
+                throw new IllegalArgumentException("max length must be at least " + tok.specialTokens(true)
+                        + " (the pair's special tokens), got " + maxLength);
             }
+            Encoder model = dir != null ? settings.load(dir, cfg, true) : Encoder.load(config, weights, true, settings.weightsDtype);
+            return new CrossEncoder(model, tok, settings.threads, maxLength > 0 ? maxLength : limit, settings.batchSize);
         }
     }
 

@@ -50,8 +50,11 @@ final class EncoderSettings {
         this.weightsDtype = dtype;
     }
 
-    /** The encoder of a model directory: its config.json and weights, with the head or without. */
-    Encoder load(Path dir, boolean withHead) {
+    /**
+     * A model directory's config.json, checked to have a classification head if {@code withHead}:
+     * read before anything large, so that what can be checked fails before the weights load.
+     */
+    ModelConfig config(Path dir, boolean withHead) {
         if (!Files.isDirectory(dir)) {
             throw new ModelException("model directory not found: " + dir);
         }
@@ -59,6 +62,11 @@ final class EncoderSettings {
         if (withHead) {
             config.requireClassifier(dir.toString());
         }
+        return config;
+    }
+
+    /** The encoder of a model directory whose {@link #config} is {@code config}, with the head or without. */
+    Encoder load(Path dir, ModelConfig config, boolean withHead) {
         try (WeightSource w = ModelWeights.open(dir)) {
             return Encoder.load(config, w, withHead, weightsDtype);
         }

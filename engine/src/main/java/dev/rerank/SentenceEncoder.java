@@ -127,8 +127,9 @@ public final class SentenceEncoder implements AutoCloseable {
         public SentenceEncoder build() {
             VectorSupport.require();
             if (dir == null) {
-                Encoder model = Encoder.load(config, weights, false, settings.weightsDtype);
-                return finish(model, tokenizer, pooling, -1, false, Map.of(), null);
+                int length = length(config, tokenizer, -1);
+                return create(Encoder.load(config, weights, false, settings.weightsDtype), tokenizer, pooling, length, false,
+                        Map.of(), null);
             }
             if (!Files.isDirectory(dir)) {
                 throw new ModelException("model directory not found: " + dir);
@@ -138,23 +139,24 @@ public final class SentenceEncoder implements AutoCloseable {
                 System.err.println("note: " + dir + " has no modules.json; using mean pooling, as sentence-transformers does");
             }
             Tokenizer tok = Tokenizer.load(st.transformer());
-            Encoder model = settings.load(st.transformer(), false);
-            return finish(model, tok, st.pooling(), st.maxSeqLength(), st.doLowerCase(), st.prompts(), st.defaultPrompt());
+            ModelConfig cfg = settings.config(st.transformer(), false);
+            int length = length(cfg, tok, st.maxSeqLength()); // checked before the weights load
+            return create(settings.load(st.transformer(), cfg, false), tok, st.pooling(), length, st.doLowerCase(),
+                    st.prompts(), st.defaultPrompt());
         }
 
-        private SentenceEncoder finish(Encoder model, Tokenizer tok, Pooling pool, int maxSeqLength, boolean lower,
+        /** The max length: as asked, else the model directory's max_seq_length (if any), within what model and tokenizer allow. */
+        private int length(ModelConfig cfg, Tokenizer tok, int maxSeqLength) {
+            int maxLength = settings.maxLength;
+            int limit = BatchRunner.lengthLimit(cfg, tok, maxLength);
+            return maxLength > 0 ? maxLength : maxSeqLength > 0 ? Math.min(maxSeqLength, limit) : limit;
+        }
+
+        private SentenceEncoder create(Encoder model, Tokenizer tok, Pooling pool, int length, boolean lower,
                                        Map<String, String> prompts, String defaultPrompt) {
-            try {
-                int maxLength = settings.maxLength;
-                int limit = BatchRunner.lengthLimit(model, tok, maxLength);
-                int length = maxLength > 0 ? maxLength : maxSeqLength > 0 ? Math.min(maxSeqLength, limit) : limit;
-                Pooling p = normalize == null ? pool : pool.withNormalize(normalize);
-                return new SentenceEncoder(model, tok, p, settings.threads, settings.batchSize, length, lower, prompts,
-                        defaultPrompt);
-            } catch (RuntimeException | Error e) {
-                model.close(); // its weights' memory, now rather than when the collector finds it
-                throw e;
-            }
+            Pooling p = normalize == null ? pool : pool.withNormalize(normalize);
+            return new SentenceEncoder(model, tok, p, settings.threads, settings.batchSize, length, lower, prompts,
+                    defaultPrompt);
         }
     }
 

@@ -154,20 +154,35 @@ public final class MatMul {
         if (scratch.length < scratchSize(rows, w.in)) {
             throw new IllegalArgumentException("scratch has " + scratch.length + " floats, needs " + scratchSize(rows, w.in));
         }
-        int firstPanel = from / PANEL;
-        int endPanel = (to + PANEL - 1) / PANEL;
-        if (from % PANEL == 0 && to % PANEL == 0) {
-            rowBlocks(a, rows, w, firstPanel, endPanel, c, stride, 0, scratch, parallel);
+        if (from == to) {
             return;
         }
-        // A range that does not start and end on whole panels is computed panel by panel into a
-        // buffer (the packed weights are padded to whole panels), so the kernel never needs masked
-        // stores; then only the columns asked for are kept.
-        int width = (endPanel - firstPanel) * PANEL;
-        float[] target = new float[rows * width];
-        rowBlocks(a, rows, w, firstPanel, endPanel, target, width, firstPanel * PANEL, scratch, parallel);
+        // The panels wholly inside the range are computed straight into c. A panel the range starts
+        // or ends inside is computed whole into a buffer (the packed weights are padded to whole
+        // panels), so the kernel never needs masked stores, and only the range's columns are kept:
+        // at most two panels go through a buffer, whatever the range's width.
+        int firstWhole = (from + PANEL - 1) / PANEL;
+        int endWhole = to / PANEL;
+        if (firstWhole < endWhole) {
+            rowBlocks(a, rows, w, firstWhole, endWhole, c, stride, 0, scratch, parallel);
+        }
+        if (from % PANEL != 0) {
+            edgePanel(a, rows, w, from / PANEL, from, to, c, stride, scratch, parallel);
+        }
+        if (to % PANEL != 0 && (from % PANEL == 0 || to / PANEL != from / PANEL)) {
+            edgePanel(a, rows, w, to / PANEL, from, to, c, stride, scratch, parallel);
+        }
+    }
+
+    /** The columns of range [from, to) that lie in panel p, by way of a buffer holding the whole panel. */
+    private static void edgePanel(float[] a, int rows, PackedMatrix w, int p, int from, int to, float[] c, int stride,
+                                  float[] scratch, Parallel parallel) {
+        int lo = Math.max(from, p * PANEL);
+        int hi = Math.min(to, (p + 1) * PANEL);
+        float[] panel = new float[rows * PANEL];
+        rowBlocks(a, rows, w, p, p + 1, panel, PANEL, p * PANEL, scratch, parallel);
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(target, r * width + from - firstPanel * PANEL, c, r * stride + from, to - from);
+            System.arraycopy(panel, r * PANEL + lo - p * PANEL, c, r * stride + lo, hi - lo);
         }
     }
 

@@ -121,6 +121,7 @@ class KernelsTest {
         assertColumns(full, out, a, rows, w, from + 1, to, c, stride);
         assertColumns(full, out, a, rows, w, from, to - 1, c, stride);
         assertColumns(full, out, a, rows, w, from + 1, Math.max(from + 1, to - 1), c, stride);
+        assertColumns(full, out, a, rows, w, from + 1, from + 1, c, stride); // empty: writes nothing
         float[] s = scratch(rows, in);
         String outside = assertThrows(IllegalArgumentException.class,
                 () -> MatMul.multiplyColumns(a, rows, w, 0, out + p, new float[rows * (out + p)], out + p, s, one)).getMessage();
