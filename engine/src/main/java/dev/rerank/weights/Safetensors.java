@@ -4,8 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import dev.rerank.io.StrictJson;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -104,7 +104,7 @@ public final class Safetensors implements WeightSource {
     private static Map<String, Entry> parseHeader(Path path, String text, long dataSize, Map<String, String> metadata) {
         JsonObject header;
         try {
-            JsonElement json = JsonParser.parseString(text);
+            JsonElement json = StrictJson.parse(text);
             if (!json.isJsonObject()) {
                 throw bad(path, "header is not a JSON object");
             }
