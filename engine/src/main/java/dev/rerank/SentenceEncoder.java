@@ -100,7 +100,11 @@ public final class SentenceEncoder implements AutoCloseable {
             return this;
         }
 
-        /** Worker threads for one call (default: available processors). */
+        /**
+         * Worker threads for one call (default: available processors). A count above the available
+         * processors is lowered to them, since more only take turns on the cores and slow every
+         * call; {@link SentenceEncoder#threads()} says how many the model runs.
+         */
         public Builder threads(int threads) {
             settings.threads(threads);
             return this;
@@ -259,6 +263,11 @@ public final class SentenceEncoder implements AutoCloseable {
 
     public Pooling pooling() {
         return pooling;
+    }
+
+    /** The worker threads one call runs on: the builder's count, lowered to the available processors. */
+    public int threads() {
+        return runner.threads();
     }
 
     public ModelConfig config() {
