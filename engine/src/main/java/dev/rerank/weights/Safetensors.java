@@ -124,7 +124,12 @@ public final class Safetensors implements WeightSource {
             }
             entries.put(name, parseEntry(path, name, e.getValue(), dataSize));
         }
-        List<Entry> byOffset = new ArrayList<>(entries.values());
+        List<Entry> byOffset = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (e.end > e.begin) { // a tensor with no elements holds no bytes, so it overlaps nothing
+                byOffset.add(e);
+            }
+        }
         byOffset.sort((x, y) -> Long.compare(x.begin, y.begin));
         for (int i = 1; i < byOffset.size(); i++) {
             Entry before = byOffset.get(i - 1);
