@@ -265,6 +265,15 @@ public final class SentenceEncoder implements AutoCloseable {
         return pooling;
     }
 
+    /**
+     * Drops the activation buffers kept between calls (sized by the largest batch so far), so that
+     * an idle process can give their memory back; the next call allocates them again. The results
+     * are the same either way. The server calls this when it goes idle.
+     */
+    public void releaseBuffers() {
+        runner.releaseBuffers();
+    }
+
     /** The worker threads one call runs on: the builder's count, lowered to the available processors. */
     public int threads() {
         return runner.threads();

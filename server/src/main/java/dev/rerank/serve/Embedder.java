@@ -34,7 +34,7 @@ final class Embedder {
         this.modelNormalizes = modelNormalizes;
         this.limits = limits;
         this.metrics = metrics;
-        this.batcher = new Batcher(model::embeddingsOf, limits.maxQueuedPairs(), limits.maxBatchTokens());
+        this.batcher = new Batcher(model::embeddingsOf, limits.maxQueuedPairs(), limits.maxBatchTokens(), model::releaseBuffers);
         this.tokenizers = new RequestTokenizer(limits);
     }
 

@@ -39,7 +39,7 @@ final class Scorer {
         this.model = model;
         this.limits = limits;
         this.metrics = metrics;
-        this.batcher = new Batcher(model::logitsOf, limits.maxQueuedPairs(), limits.maxBatchTokens());
+        this.batcher = new Batcher(model::logitsOf, limits.maxQueuedPairs(), limits.maxBatchTokens(), model::releaseBuffers);
         this.tokenizers = new RequestTokenizer(limits);
     }
 

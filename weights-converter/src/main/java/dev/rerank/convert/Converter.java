@@ -131,6 +131,9 @@ public final class Converter {
             config = dir.getParent().resolve("config.json"); // the hub's Xenova/optimum layout: onnx/model.onnx
         }
         byte[] bytes;
+        if (Files.exists(onnx) && !Files.isRegularFile(onnx)) { // a FIFO would block the open below
+            throw new CheckpointException(onnx + ": not a regular file (a directory, FIFO or device)");
+        }
         try {
             if (Files.size(onnx) > Integer.MAX_VALUE - 64) {
                 throw new CheckpointException(onnx + ": larger than 2 GiB, which a protobuf file cannot be; "
