@@ -70,26 +70,29 @@ class HostileModelFilesTest {
         return e.getMessage();
     }
 
-    @Test
-    void aFifoIsRefusedWithoutOpeningIt() throws Exception {
+    private interface Replacement {
+        void put(Path file) throws Exception;
+    }
+
+    /** Each kind of file, replaced by {@code replacement}, is refused as not a regular file. */
+    private void refusedAsNotRegular(Replacement replacement) throws Exception {
         for (Kind kind : KINDS) {
             Path dir = model();
             Files.deleteIfExists(dir.resolve(kind.file()));
-            assertEquals(0, new ProcessBuilder("mkfifo", dir.resolve(kind.file()).toString()).start().waitFor());
+            replacement.put(dir.resolve(kind.file()));
             String message = refusal(kind, dir);
             assertTrue(message.contains("not a regular file"), kind.file() + ": " + message);
         }
     }
 
     @Test
-    void aLinkToADeviceIsRefused() throws IOException {
-        for (Kind kind : KINDS) {
-            Path dir = model();
-            Files.deleteIfExists(dir.resolve(kind.file()));
-            Files.createSymbolicLink(dir.resolve(kind.file()), Path.of("/dev/zero"));
-            String message = refusal(kind, dir);
-            assertTrue(message.contains("not a regular file"), kind.file() + ": " + message);
-        }
+    void aFifoIsRefusedWithoutOpeningIt() throws Exception {
+        refusedAsNotRegular(file -> assertEquals(0, new ProcessBuilder("mkfifo", file.toString()).start().waitFor()));
+    }
+
+    @Test
+    void aLinkToADeviceIsRefused() throws Exception {
+        refusedAsNotRegular(file -> Files.createSymbolicLink(file, Path.of("/dev/zero")));
     }
 
     @Test
