@@ -3,6 +3,7 @@ package dev.rerank;
 import dev.rerank.embedding.SentenceTransformersDir;
 import dev.rerank.model.ModelConfig;
 import dev.rerank.model.ModelException;
+import dev.rerank.model.Recipe;
 import dev.rerank.testkit.Fuzz;
 import dev.rerank.testkit.FuzzDir;
 import java.io.IOException;
@@ -57,14 +58,26 @@ class ConfigFuzzTest {
                 ? utf8(m.json(new String(ab[0], StandardCharsets.UTF_8))) : m.bytes(ab[0], ab[1])));
     }
 
-    /** What a loaded config promises the engine: sizes in range, and products that fit its arrays. */
+    /** What a loaded config promises the engine: sizes in range, and every weight fitting one array. */
     private static void check(ModelConfig c) {
-        boolean ok = c.vocabSize() >= 1 && c.hiddenSize() >= 1 && c.numHeads() >= 1
-                && c.hiddenSize() % c.numHeads() == 0 && c.numLayers() >= 0 && c.intermediateSize() >= 1
-                && c.padTokenId() >= 0 && c.padTokenId() < c.vocabSize() && c.typeVocabSize() >= 1
-                && c.maxSequenceLength() >= 1 && c.layerNormEps() > 0 && Double.isFinite(c.layerNormEps())
-                && c.numLabels() == c.labels().size() && (long) c.vocabSize() * c.hiddenSize() < Integer.MAX_VALUE
-                && (long) c.intermediateSize() * c.hiddenSize() < Integer.MAX_VALUE;
+        Recipe r = c.recipe();
+        boolean ok = r.vocab() >= 1 && r.hidden() >= 1 && r.maxLength() >= 1 && c.padTokenId() >= 0
+                && c.padTokenId() < r.vocab() && c.numLabels() == c.labels().size();
+        for (Recipe.Param p : r.params(true)) {
+            long n = 1;
+            for (long d : p.shape()) {
+                ok &= d >= 1;
+                n *= d;
+            }
+            ok &= n < Integer.MAX_VALUE;
+        }
+        for (Recipe.Layer l : r.layers()) {
+            Recipe.Attention a = l.attention();
+            ok &= a.heads() >= 1 && a.keyValueHeads() >= 1 && a.heads() % a.keyValueHeads() == 0 && a.headSize() >= 1;
+            for (Recipe.Norm n : new Recipe.Norm[] {l.attentionNorm(), l.feedForwardNorm(), a.queryNorm(), a.keyNorm()}) {
+                ok &= n.kind() == Recipe.NormKind.NONE || n.eps() > 0 && Double.isFinite(n.eps());
+            }
+        }
         if (!ok) {
             throw new AssertionError("inconsistent config accepted: " + c);
         }

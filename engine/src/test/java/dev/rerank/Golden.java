@@ -30,7 +30,7 @@ public final class Golden {
     public static SyntheticWeights synthetic(JsonObject golden) {
         String salt = golden.has("salt") ? golden.get("salt").getAsString()
                 : golden.get("weights").getAsString().replaceAll(".*salt ([^,]+),.*", "$1");
-        return new SyntheticWeights(salt, ParameterTable.of(config(golden)).shapes());
+        return ParameterTable.of(config(golden)).synthetic(salt);
     }
 
     public static int[] ints(JsonArray a) {

@@ -73,6 +73,15 @@ class ModelErrorsTest {
     }
 
     @Test
+    void weightsOfLayersTheConfigDoesNotCountAreRefused() throws IOException {
+        // transformers only warns here; a 3-layer run of 6-layer weights scores, and scores wrong.
+        copyOfTiny();
+        editConfig("\"num_hidden_layers\": 6", "\"num_hidden_layers\": 3");
+        assertLoadFails(dir, ModelException.class, "tensor roberta.encoder.layer.3.attention.output.LayerNorm.bias (and 47 more)"
+                + " is not a parameter of a RobertaForSequenceClassification of 3 layers: config.json does not describe these weights");
+    }
+
+    @Test
     void corruptConfigAndWeights() throws IOException {
         copyOfTiny();
         Files.writeString(dir.resolve("config.json"), "{\"hidden_size\": ");
@@ -95,8 +104,8 @@ class ModelErrorsTest {
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
         "\"hidden_act\": \"gelu\"|\"hidden_act\": {}|hidden_act must be a string, got an object",
         "\"model_type\": \"roberta\"|\"model_type\": {}|model_type must be a string, got an object",
-        "\"model_type\": \"roberta\"|\"model_type\": \"deberta-v2\"|unsupported model_type deberta-v2 (supported: bert, roberta",
-        "\"model_type\": \"roberta\"|\"model_type\": \"xlm-roberta\"|unsupported model_type xlm-roberta",
+        "\"model_type\": \"roberta\"|\"model_type\": \"deberta-v2\"|unsupported model_type deberta-v2 (supported: bert (BertModel, BertForSequenceClassification); roberta",
+        "\"model_type\": \"roberta\"|\"model_type\": \"xlm-roberta\"|unsupported architecture RobertaForSequenceClassification (supported for model_type xlm-roberta: XLMRobertaModel, XLMRobertaForSequenceClassification)",
         "\"RobertaForSequenceClassification\"|{}|architectures[0] must be a string, got an object",
         "\"pad_token_id\": 1|\"pad_token_id\": {}|pad_token_id must be a number, got an object",
         "\"pad_token_id\": 1|\"pad_token_id\": -5|pad_token_id is -5; it must be between 0 and 50264",

@@ -128,7 +128,7 @@ class SentenceEncoderTest {
         Tokenizer tokenizer = Tokenizer.load(TestData.file("roberta-base-tokenizer"));
         List<String> texts = List.of("A man is playing a guitar.", "Hi", "The quick brown fox jumps over the lazy dog, again and again.");
         double worst = 0;
-        try (SyntheticWeights weights = new SyntheticWeights("embed-roberta", new ParameterTable(config, "", false).shapes())) {
+        try (SyntheticWeights weights = new ParameterTable(config, "", false).synthetic("embed-roberta")) {
             ReferenceEncoder reference = new ReferenceEncoder(config, weights, false);
             for (Pooling pooling : List.of(Pooling.mean(true), new Pooling(List.of(Mode.CLS), false),
                     new Pooling(List.of(Mode.CLS, Mode.MAX, Mode.MEAN, Mode.MEAN_SQRT_LEN), true))) {

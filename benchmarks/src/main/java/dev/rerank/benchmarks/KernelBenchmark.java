@@ -37,6 +37,7 @@ public class KernelBenchmark {
     @Param({"64", "256"})
     public int tokens;
 
+    private static final Attention.Layout LAYOUT = new Attention.Layout(HIDDEN / HEAD, HIDDEN / HEAD, HEAD);
     private float[] qkv;
     private float[] context;
     private float[] scratch;
@@ -71,7 +72,7 @@ public class KernelBenchmark {
 
     @Benchmark
     public float[] attentionOneHead() {
-        Attention.head(qkv, 0, tokens, HIDDEN, 0, HEAD, context, scratch);
+        Attention.head(qkv, LAYOUT, 0, Attention.Span.whole(0, tokens), Attention.Mask.NONE, null, context, scratch);
         return context;
     }
 

@@ -41,7 +41,7 @@ public enum SyntheticModel {
     }
 
     public SyntheticWeights weights() {
-        return new SyntheticWeights(salt, ParameterTable.of(config()).shapes());
+        return ParameterTable.of(config()).synthetic(salt);
     }
 
     public Tokenizer tokenizer() {

@@ -2,7 +2,10 @@ package dev.rerank.kernels;
 
 import jdk.incubator.vector.FloatVector;
 
-/** y = (x - mean) / √(var + eps) · γ + β over each row, with the population variance. */
+/**
+ * y = (x - mean) / √(var + eps) · γ + β over each row, with the population variance; β may be null
+ * (a LayerNorm without bias, as ModernBERT's).
+ */
 public final class LayerNorm {
     private LayerNorm() {}
 
@@ -10,6 +13,15 @@ public final class LayerNorm {
     public static void apply(float[] x, int rows, int dim, float[] gamma, float[] beta, float eps) {
         for (int r = 0; r < rows; r++) {
             normalizeRow(x, r * dim, dim, gamma, beta, eps);
+        }
+    }
+
+    /** out[row] = LayerNorm(x[row]) for rows [fromRow, toRow); x is not changed. */
+    public static void apply(float[] x, float[] out, int fromRow, int toRow, int dim, float[] gamma, float[] beta,
+                             float eps) {
+        for (int r = fromRow; r < toRow; r++) {
+            System.arraycopy(x, r * dim, out, r * dim, dim);
+            normalizeRow(out, r * dim, dim, gamma, beta, eps);
         }
     }
 
@@ -63,6 +75,16 @@ public final class LayerNorm {
             sq += d * d;
         }
         float inv = (float) (1.0 / Math.sqrt(sq / dim + eps));
+        if (beta == null) {
+            for (i = 0; i < upper; i += len) {
+                FloatVector d = FloatVector.fromArray(s, x, off + i).sub(mean).mul(inv);
+                d.mul(FloatVector.fromArray(s, gamma, i)).intoArray(x, off + i);
+            }
+            for (; i < dim; i++) {
+                x[off + i] = (x[off + i] - mean) * inv * gamma[i];
+            }
+            return;
+        }
         for (i = 0; i < upper; i += len) {
             FloatVector d = FloatVector.fromArray(s, x, off + i).sub(mean).mul(inv);
             d.fma(FloatVector.fromArray(s, gamma, i), FloatVector.fromArray(s, beta, i)).intoArray(x, off + i);

@@ -36,6 +36,17 @@ final class VectorMath {
         return s;
     }
 
+    /** x[off, off + n) += y[off, off + n). */
+    static void add(float[] x, float[] y, int off, int n) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector.fromArray(S, x, off + i).add(FloatVector.fromArray(S, y, off + i)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            x[off + i] += y[off + i];
+        }
+    }
+
     /** e^x within ~2 ulp; arguments below -87.3 give the smallest normal float, not 0. */
     static FloatVector exp(FloatVector x) {
         x = x.max(MIN_ARG).min(MAX_ARG);

@@ -1,13 +1,13 @@
 package dev.rerank.model;
 
 /**
- * Token embedding + token-type embedding + position embedding, then LayerNorm: the vector each
- * token enters the first layer with.
+ * The vector each token enters the first layer with: its word row, plus its token type's row and
+ * its position's row where the family has those tables, then the norm.
  */
 final class Embeddings {
     private final EmbeddingTable words;
-    private final EmbeddingTable positions;
-    private final EmbeddingTable tokenTypes;
+    private final EmbeddingTable tokenTypes; // null: the family has no token types
+    private final EmbeddingTable positions;  // null: positions enter attention instead (rotary)
     private final Norm norm;
     private final int hidden;
     private final int vocab;
@@ -15,20 +15,20 @@ final class Embeddings {
     private final int firstPosition;
     private final int maxLength;
 
-    Embeddings(ModelConfig config, EmbeddingTable words, EmbeddingTable positions, EmbeddingTable tokenTypes, Norm norm) {
+    Embeddings(Recipe recipe, EmbeddingTable words, EmbeddingTable tokenTypes, EmbeddingTable positions, Norm norm) {
         this.words = words;
-        this.positions = positions;
         this.tokenTypes = tokenTypes;
+        this.positions = positions;
         this.norm = norm;
-        this.hidden = config.hiddenSize();
-        this.vocab = config.vocabSize();
-        this.types = config.typeVocabSize();
-        this.firstPosition = config.architecture().firstPosition(config.padTokenId());
-        this.maxLength = config.maxSequenceLength();
+        this.hidden = recipe.hidden();
+        this.vocab = recipe.vocab();
+        this.types = tokenTypes == null ? 0 : (int) recipe.embeddings().tokenTypes().shape()[0];
+        this.firstPosition = recipe.embeddings().firstPosition();
+        this.maxLength = recipe.maxLength();
     }
 
-    /** out[token] = LayerNorm(word[id] + type[typeId] + position[firstPosition + t]) for every token. */
-    void forward(TokenBatch batch, float[] out) {
+    /** out[token] = N(word[id] (+ type[typeId]) (+ position[firstPosition + t])) for every token. */
+    void forward(TokenBatch batch, float[] out, dev.rerank.kernels.Parallel parallel) {
         float[] type = new float[hidden];
         float[] position = new float[hidden];
         for (int s = 0; s < batch.sequences(); s++) {
@@ -40,23 +40,30 @@ final class Embeddings {
             for (int t = 0; t < n; t++) {
                 int row = batch.start(s) + t;
                 int id = batch.ids()[row];
-                int typeId = batch.typeIds()[row];
                 if (id < 0 || id >= vocab) {
                     throw new ModelException("token id " + id + " is outside the vocabulary of " + vocab);
                 }
-                if (typeId < 0 || typeId >= types) {
-                    throw new ModelException("token type " + typeId + " is outside the model's " + types + " token types");
-                }
                 int o = row * hidden;
                 words.row(id, out, o);
-                tokenTypes.row(typeId, type, 0);
-                positions.row(firstPosition + t, position, 0);
-                for (int i = 0; i < hidden; i++) {
+                if (tokenTypes != null) {
+                    int typeId = batch.typeIds()[row];
+                    if (typeId < 0 || typeId >= types) {
+                        throw new ModelException("token type " + typeId + " is outside the model's " + types + " token types");
+                    }
+                    tokenTypes.row(typeId, type, 0);
+                    for (int i = 0; i < hidden; i++) {
+                        out[o + i] += type[i];
+                    }
+                }
+                if (positions != null) {
                     // transformers adds in this order: (word + token type) + position.
-                    out[o + i] = (out[o + i] + type[i]) + position[i];
+                    positions.row(firstPosition + t, position, 0);
+                    for (int i = 0; i < hidden; i++) {
+                        out[o + i] += position[i];
+                    }
                 }
             }
         }
-        norm.apply(out, batch.tokens());
+        norm.applyInPlace(out, batch.tokens(), parallel);
     }
 }

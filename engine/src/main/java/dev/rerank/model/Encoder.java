@@ -1,16 +1,20 @@
 package dev.rerank.model;
 
+import dev.rerank.kernels.Attention;
 import dev.rerank.kernels.Parallel;
+import dev.rerank.kernels.Rotary;
 import dev.rerank.weights.DType;
 import dev.rerank.weights.WeightSource;
 import java.lang.foreign.Arena;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * A BERT or RoBERTa encoder, forward pass only: embeddings → N × encoder layer → (optionally) the
- * sequence-classification head on each sequence's first token. The two architectures share all of
- * it; what differs is data in {@link ModelConfig} and the names in {@link ParameterTable}.
+ * A transformer encoder assembled from its family's {@link Recipe}, forward pass only: embeddings →
+ * N × layer → final norm → (optionally) the sequence-classification head. Every family runs on the
+ * same blocks; what differs is data in the recipe.
  *
  * <p>Its weights never change after loading; a forward pass needs a {@link Workspace} of its own, so
  * concurrent callers never share mutable state. {@link ReferenceEncoder} computes the same thing in
@@ -34,16 +38,18 @@ public final class Encoder implements AutoCloseable {
     private final ModelConfig config;
     private final Embeddings embeddings;
     private final EncoderLayer[] layers;
+    private final Norm finalNorm;
     private final ClassificationHead head; // null for an encoder loaded without its head
     private final long weightBytes;
     private final Cleaner.Cleanable memory; // closes the arena of the 16-bit weights, once
     private volatile boolean closed;
 
-    private Encoder(ModelConfig config, Embeddings embeddings, EncoderLayer[] layers, ClassificationHead head,
-                    long weightBytes, Arena arena) {
+    private Encoder(ModelConfig config, Embeddings embeddings, EncoderLayer[] layers, Norm finalNorm,
+                    ClassificationHead head, long weightBytes, Arena arena) {
         this.config = config;
         this.embeddings = embeddings;
         this.layers = layers;
+        this.finalNorm = finalNorm;
         this.head = head;
         this.weightBytes = weightBytes;
         this.memory = CLEANER.register(this, arena::close); // the action holds the arena, not this encoder
@@ -84,35 +90,64 @@ public final class Encoder implements AutoCloseable {
         ParameterTable names = ParameterTable.forWeights(config, weights, withHead);
         Arena arena = Arena.ofShared(); // every worker thread reads the weights
         try {
-            return load(config, names, new WeightLoader(names, weights, weightsDtype, arena), withHead, arena);
+            return load(config, new WeightLoader(names, weights, weightsDtype, arena), withHead, arena);
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
         }
     }
 
-    private static Encoder load(ModelConfig config, ParameterTable names, WeightLoader in, boolean withHead, Arena arena) {
-        float eps = (float) config.layerNormEps();
-        Embeddings embeddings = new Embeddings(config,
-                in.table(names.embeddings("word_embeddings.weight")),
-                in.table(names.embeddings("position_embeddings.weight")),
-                in.table(names.embeddings("token_type_embeddings.weight")),
-                norm(in, names.embeddings("LayerNorm"), eps));
-        EncoderLayer[] layers = new EncoderLayer[config.numLayers()];
+    private static Encoder load(ModelConfig config, WeightLoader in, boolean withHead, Arena arena) {
+        Recipe recipe = config.recipe();
+        Recipe.Embeddings e = recipe.embeddings();
+        Embeddings embeddings = new Embeddings(recipe, in.table(e.words()), in.table(e.tokenTypes()),
+                in.table(e.positions()), in.norm(e.norm()));
+        float[][] bias = recipe.relativeBias() == null ? null : biasByDistance(recipe, in);
+        Map<Double, Rotary> rotaries = new HashMap<>();
+        EncoderLayer[] layers = new EncoderLayer[recipe.layers().size()];
         for (int i = 0; i < layers.length; i++) {
-            SelfAttention attention = new SelfAttention(
-                    in.stacked(names.layer(i, "attention.self.query"), names.layer(i, "attention.self.key"),
-                            names.layer(i, "attention.self.value")),
-                    in.linear(names.layer(i, "attention.output.dense")), config.numHeads());
-            FeedForward ffn = new FeedForward(in.linear(names.layer(i, "intermediate.dense")),
-                    in.linear(names.layer(i, "output.dense")));
-            layers[i] = new EncoderLayer(attention, norm(in, names.layer(i, "attention.output.LayerNorm"), eps), ffn,
-                    norm(in, names.layer(i, "output.LayerNorm"), eps));
+            Recipe.Layer l = recipe.layers().get(i);
+            Recipe.Attention a = l.attention();
+            Rotary rotary = a.rotary() == null ? null
+                    : rotaries.computeIfAbsent(a.rotary().theta(), theta -> new Rotary(theta, a.headSize()));
+            SelfAttention attention = new SelfAttention(in.stacked(a.projections()), in.linear(a.output()),
+                    new Attention.Layout(a.heads(), a.keyValueHeads(), a.headSize()), in.norm(a.queryNorm()),
+                    in.norm(a.keyNorm()), rotary, new Attention.Mask(a.mask().window(), a.mask().causal()),
+                    a.relativeBias() ? bias : null);
+            Recipe.FeedForward f = l.feedForward();
+            FeedForward ffn = new FeedForward(in.stacked(f.up()), f.activation(), f.gated(), in.linear(f.down()));
+            layers[i] = new EncoderLayer(l.placement(), in.norm(l.attentionNorm()), attention,
+                    in.norm(l.feedForwardNorm()), ffn);
         }
+        Norm finalNorm = in.norm(recipe.finalNorm());
+        Recipe.Head h = recipe.head();
         ClassificationHead head = withHead
-                ? new ClassificationHead(in.linear(names.headDense()), in.linear(names.headOut()))
+                ? new ClassificationHead(h.pool(), in.linear(h.dense()), h.activation(), in.norm(h.norm()), in.linear(h.out()))
                 : null;
-        return new Encoder(config, embeddings, layers, head, in.bytes(), arena);
+        return new Encoder(config, embeddings, layers, finalNorm, head, in.bytes(), arena);
+    }
+
+    /**
+     * MPNet's relative position bias per head, by key − query distance: entry (j − i) + maxLength − 1
+     * holds the table's value for the distance's bucket. Distance alone decides the bucket, so one
+     * row per head serves every sequence and layer.
+     */
+    private static float[][] biasByDistance(Recipe recipe, WeightLoader in) {
+        Recipe.RelativeBias rb = recipe.relativeBias();
+        float[] table = in.vector(rb.table());
+        int heads = (int) rb.table().shape()[1];
+        int n = recipe.maxLength();
+        float[][] bias = new float[heads][2 * n - 1];
+        for (int distance = -(n - 1); distance <= n - 1; distance++) {
+            int bucket = rb.bucket(0, distance);
+            if (distance < 0) {
+                bucket = rb.bucket(-distance, 0);
+            }
+            for (int h = 0; h < heads; h++) {
+                bias[h][distance + n - 1] = table[bucket * heads + h];
+            }
+        }
+        return bias;
     }
 
     /**
@@ -125,13 +160,9 @@ public final class Encoder implements AutoCloseable {
         memory.clean();
     }
 
-    private static Norm norm(WeightLoader in, String name, float eps) {
-        return new Norm(in.vector(name + ".weight"), in.vector(name + ".bias"), eps);
-    }
-
     /** Buffers for forward passes with up to {@code threads} threads; they grow with the batch. */
     public Workspace newWorkspace(int threads) {
-        return new Workspace(config.hiddenSize(), config.intermediateSize(), threads);
+        return new Workspace(config.recipe(), threads);
     }
 
     /**
@@ -158,17 +189,18 @@ public final class Encoder implements AutoCloseable {
         if (ws.attentionScratch.length < parallel.threads()) {
             throw new IllegalArgumentException("workspace made for fewer threads than " + parallel.threads());
         }
-        if (output == RowSelection.FIRST_TOKENS) {
+        if (output != RowSelection.EVERY_TOKEN) {
             for (int s = 0; s < batch.sequences(); s++) {
                 if (batch.length(s) == 0) {
-                    throw new IllegalArgumentException("sequence " + s + " has no tokens, so it has no first token");
+                    throw new IllegalArgumentException("sequence " + s + " has no tokens, so it has no "
+                            + (output == RowSelection.FIRST_TOKENS ? "first" : "last") + " token");
                 }
             }
         }
-        ws.ensure(batch, config.headSize());
+        ws.ensure(batch);
         int hidden = config.hiddenSize();
         float[] x = ws.hiddenStates[0];
-        embeddings.forward(batch, x);
+        embeddings.forward(batch, x, parallel);
         if (listener != null) {
             listener.onHiddenStates(0, x, batch.tokens(), hidden);
         }
@@ -182,7 +214,9 @@ public final class Encoder implements AutoCloseable {
                 listener.onHiddenStates(i + 1, x, rows.rows(batch), hidden);
             }
         }
-        return layers.length == 0 ? output.select(batch, x, hidden, ws.selectedRows) : x;
+        float[] out = layers.length == 0 ? output.select(batch, x, hidden, ws.selectedRows) : x;
+        finalNorm.applyInPlace(out, output.rows(batch), parallel);
+        return out;
     }
 
     /** Logits [sequence][label] from the classification head. */
@@ -190,14 +224,16 @@ public final class Encoder implements AutoCloseable {
         if (head == null) {
             throw new IllegalStateException("this encoder was loaded without its classification head");
         }
-        // The head reads only each sequence's first token, so the last layer computes just those
-        // rows — unless a listener wants to see every token's final hidden state.
-        float[] first = listener == null
-                ? forward(batch, RowSelection.FIRST_TOKENS, ws, parallel, null)
-                : RowSelection.FIRST_TOKENS.select(batch, forward(batch, RowSelection.EVERY_TOKEN, ws, parallel, listener),
-                        config.hiddenSize(), ws.selectedRows);
+        // The head reads one row per sequence (or their mean), so the last layer computes just
+        // those rows — unless a listener wants to see every token's final hidden state.
+        RowSelection reads = head.reads();
+        int hidden = config.hiddenSize();
+        float[] states = listener == null || reads == RowSelection.EVERY_TOKEN
+                ? forward(batch, reads, ws, parallel, listener)
+                : reads.select(batch, forward(batch, RowSelection.EVERY_TOKEN, ws, parallel, listener), hidden,
+                        ws.selectedRows);
         try {
-            return head.forward(first, batch.sequences(), ws.packed, parallel);
+            return head.forward(states, batch, hidden, ws.packed, parallel);
         } finally {
             Reference.reachabilityFence(this); // as in forward
         }

@@ -2,6 +2,8 @@ package dev.rerank.model;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.rerank.model.family.Families;
+import dev.rerank.model.family.Family;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,26 +11,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The sizes and choices in a Hugging Face {@code config.json} for a BERT or RoBERTa encoder, with
- * or without a sequence-classification head, plus the sentence-transformers activation applied to
- * the logits. Everything is validated when read: types, ranges, and the products that size arrays.
+ * A Hugging Face {@code config.json} as the engine reads it: the family it names, whether it is a
+ * sequence classifier, the family's {@link Recipe} built from its keys, the labels, and the
+ * sentence-transformers activation applied to the logits. Everything is validated when read:
+ * types, ranges, and the products that size arrays.
  *
- * @param classifier whether {@code architectures} names a *ForSequenceClassification model
+ * @param className  the transformers class it describes, e.g. BertForSequenceClassification
+ * @param classifier whether that class has a sequence-classification head
  */
-public record ModelConfig(
-        Architecture architecture,
-        boolean classifier,
-        int vocabSize,
-        int hiddenSize,
-        int numLayers,
-        int numHeads,
-        int intermediateSize,
-        int maxPositionEmbeddings,
-        int typeVocabSize,
-        int padTokenId,
-        double layerNormEps,
-        List<String> labels,
-        Activation activation) {
+public record ModelConfig(Family family, String className, boolean classifier, Recipe recipe, List<String> labels,
+                          Activation activation) {
 
     /** What sentence-transformers applies to the logits in predict(). */
     public enum Activation {
@@ -45,12 +37,6 @@ public record ModelConfig(
         }
     }
 
-    /** Bounds that keep every weight array under Java's 2^31 elements and a config typo from asking for terabytes. */
-    private static final int MAX_WIDTH = 65_536;
-    private static final int MAX_LAYERS = 1_000;
-    private static final int MAX_VOCAB = 10_000_000;
-    private static final int MAX_POSITIONS = 1_048_576;
-
     public int numLabels() {
         return labels.size();
     }
@@ -66,24 +52,42 @@ public record ModelConfig(
         return labels.get(best);
     }
 
-    public int headSize() {
-        return hiddenSize / numHeads;
+    public int vocabSize() {
+        return recipe.vocab();
     }
 
-    /** Longest token sequence the position table allows (RoBERTa spends pad_token_id + 1 rows before position 0). */
+    public int hiddenSize() {
+        return recipe.hidden();
+    }
+
+    public int numLayers() {
+        return recipe.layers().size();
+    }
+
+    /** Attention heads of the first layer (0 without layers). */
+    public int numHeads() {
+        return recipe.layers().isEmpty() ? 0 : recipe.layers().get(0).attention().heads();
+    }
+
+    /** The first layer's feed-forward width (0 without layers). */
+    public int intermediateSize() {
+        return recipe.layers().isEmpty() ? 0 : recipe.layers().get(0).feedForward().width();
+    }
+
+    /** Longest token sequence the positions allow. */
     public int maxSequenceLength() {
-        return maxPositionEmbeddings - architecture.firstPosition(padTokenId);
+        return recipe.maxLength();
     }
 
-    /** The transformers class this config describes, e.g. BertForSequenceClassification. */
-    public String className() {
-        return classifier ? architecture.classifierClass() : architecture.baseClass();
+    /** The padding token (peers that pad batches need it; this engine never pads). */
+    public int padTokenId() {
+        return recipe.padTokenId();
     }
 
     /** Fails unless this is a sequence-classification model (what a cross-encoder needs). */
     public ModelConfig requireClassifier(String where) {
         if (!classifier) {
-            throw new ModelException(where + ": config.json describes a " + className()
+            throw new ModelException(where + ": config.json describes a " + className
                     + ", which has no classification head: load it as a sentence encoder");
         }
         return this;
@@ -99,90 +103,44 @@ public record ModelConfig(
 
     public static ModelConfig fromJson(JsonObject object, String where) {
         ConfigJson json = new ConfigJson(object, where);
-        Architecture arch = architecture(json);
-        boolean classifier = classifier(json, arch);
-        String act = json.string("hidden_act", "gelu");
-        if (!act.equals("gelu")) {
-            throw json.error("unsupported hidden_act " + act + " (only the exact-erf \"gelu\")");
-        }
-        String positions = json.string("position_embedding_type", "absolute");
-        if (!positions.equals("absolute")) {
-            throw json.error("unsupported position_embedding_type " + positions + " (only absolute)");
-        }
-        int vocab = json.integer("vocab_size", 1, MAX_VOCAB, null);
-        int hidden = json.integer("hidden_size", 1, MAX_WIDTH, null);
-        int heads = json.integer("num_attention_heads", 1, MAX_WIDTH, null);
-        if (hidden % heads != 0) {
-            throw json.error("hidden_size " + hidden + " is not a multiple of num_attention_heads " + heads);
-        }
-        int layers = json.integer("num_hidden_layers", 0, MAX_LAYERS, null);
-        int intermediate = json.integer("intermediate_size", 1, 4 * MAX_WIDTH, null);
-        int maxPositions = json.integer("max_position_embeddings", 1, MAX_POSITIONS, null);
-        int types = json.integer("type_vocab_size", 1, 1_000, arch == Architecture.BERT ? 2 : 1);
-        int pad = json.integer("pad_token_id", 0, vocab - 1, arch == Architecture.BERT ? 0 : 1);
-        double eps = json.positive("layer_norm_eps", 1.0, arch.defaultLayerNormEps);
-        for (long[] product : new long[][] {{vocab, hidden}, {maxPositions, hidden}, {intermediate, hidden}}) {
-            if (product[0] * product[1] > Integer.MAX_VALUE - 64) {
-                throw json.error("a weight of " + product[0] + " × " + product[1]
-                        + " values is larger than this engine can hold in one array");
-            }
-        }
+        Family family = Families.of(json);
+        String className = className(json, family);
+        boolean classifier = className.equals(family.classifierClass());
         List<String> labels = labels(json);
-        ModelConfig config = new ModelConfig(arch, classifier, vocab, hidden, layers, heads, intermediate, maxPositions,
-                types, pad, eps, labels, activation(json, labels.size()));
-        if (config.maxSequenceLength() <= 0) {
-            throw json.error("max_position_embeddings " + maxPositions + " leaves no positions after pad_token_id " + pad);
+        Recipe recipe = family.recipe(json, classifier, labels.size());
+        if (recipe.maxLength() <= 0) {
+            throw json.error("the positions leave no room for a single token");
         }
-        return config;
+        return new ModelConfig(family, className, classifier, recipe, labels, activation(json, labels.size()));
     }
 
-    private static Architecture architecture(ConfigJson json) {
-        String type = json.string("model_type", null);
-        if (type == null) {
-            // Older configs name only the class, and the family is its prefix; a config naming
-            // neither is read as RoBERTa, the only family of this engine's first versions.
-            String first = firstArchitecture(json);
-            type = first == null ? "roberta" : first.startsWith("Roberta") ? "roberta" : first.startsWith("Bert") ? "bert" : first;
-        }
-        for (Architecture a : Architecture.values()) {
-            if (a.modelType.equals(type)) {
-                return a;
-            }
-        }
-        throw json.error("unsupported model_type " + (type.isEmpty() ? "(none given)" : type)
-                + " (supported: bert, roberta — BertModel, BertForSequenceClassification, RobertaModel,"
-                + " RobertaForSequenceClassification)");
-    }
-
-    private static String firstArchitecture(ConfigJson json) {
+    /**
+     * The class config.json describes: the family's classifier if {@code architectures} names it
+     * (or names nothing: a cross-encoder is the old default), else its encoder.
+     */
+    private static String className(ConfigJson json, Family family) {
+        Families.firstClass(json); // type checks
         JsonElement list = json.json().get("architectures");
-        if (list == null || list.isJsonNull()) {
-            return null;
+        if (list == null || list.isJsonNull() || list.getAsJsonArray().isEmpty()) {
+            return family.classifierClass() != null ? family.classifierClass() : family.encoderClasses().get(0);
         }
-        if (!list.isJsonArray()) {
-            throw json.error("architectures must be a list of class names, got " + ConfigJson.brief(list));
-        }
-        return list.getAsJsonArray().isEmpty() ? null : json.string(list.getAsJsonArray().get(0), "architectures[0]");
-    }
-
-    /** True for *ForSequenceClassification (also when architectures is absent: a cross-encoder is the old default). */
-    private static boolean classifier(ConfigJson json, Architecture arch) {
-        JsonElement list = json.json().get("architectures");
-        if (list == null || list.isJsonNull()) {
-            return true;
-        }
-        firstArchitecture(json); // type checks
-        boolean classifier = false;
+        String found = null;
         for (JsonElement e : list.getAsJsonArray()) {
             String name = json.string(e, "architectures[]");
-            if (name.equals(arch.classifierClass())) {
-                classifier = true;
-            } else if (!name.equals(arch.baseClass())) {
-                throw json.error("unsupported architecture " + name + " (supported for model_type " + arch.modelType
-                        + ": " + arch.baseClass() + ", " + arch.classifierClass() + ")");
+            if (name.equals(family.classifierClass())) {
+                found = name;
+            } else if (!family.encoderClasses().contains(name)) {
+                List<String> classes = new ArrayList<>(family.encoderClasses());
+                if (family.classifierClass() != null) {
+                    classes.add(family.classifierClass());
+                }
+                throw json.error("unsupported architecture " + name + " (supported for model_type " + family.modelType()
+                        + ": " + String.join(", ", classes) + ")");
+            } else if (found == null) {
+                found = name;
             }
         }
-        return classifier || list.getAsJsonArray().isEmpty();
+        return found;
     }
 
     private static List<String> labels(ConfigJson json) {

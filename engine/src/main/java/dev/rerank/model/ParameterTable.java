@@ -1,87 +1,93 @@
 package dev.rerank.model;
 
+import dev.rerank.weights.SyntheticWeights;
+import dev.rerank.weights.WeightSource;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
- * The one table of parameter names and shapes for a config: the loader reads exactly these names
- * and checks each tensor's shape against this table, and synthetic weights are generated from it.
- * BERT and RoBERTa name their layers alike; they differ in the prefix ({@code bert.} /
- * {@code roberta.}, or none in a bare *Model checkpoint as sentence-transformers saves them) and in
- * the head's names.
+ * The parameters of a config's recipe under the names one checkpoint gives them: the loader reads
+ * exactly these and checks each tensor's shape against this table, the synthetic weights fill them
+ * by kind, and the converter checks against them. The encoder's tensors carry the family's prefix
+ * ({@code bert.}, {@code model.}, ...) in a classifier checkpoint, none in a bare *Model one as
+ * sentence-transformers saves it; the head's tensors never do.
  *
- * @param prefix prepended to every encoder weight name
- * @param head   whether the classification head's weights are part of the model
+ * @param prefix prepended to every encoder tensor name
+ * @param head   whether the classification head's tensors are part of the model
  */
 public record ParameterTable(ModelConfig config, String prefix, boolean head) {
     /** transformers' names for the config's class: prefixed encoder, plus the head for a classifier. */
     public static ParameterTable of(ModelConfig config) {
-        return new ParameterTable(config, config.architecture().prefix, config.classifier());
+        return new ParameterTable(config, config.family().prefix(), config.classifier());
     }
 
     /**
-     * The table matching a checkpoint: the encoder's weights prefixed as transformers saves a
-     * *ForSequenceClassification model, or bare as sentence-transformers saves a *Model; the head
-     * only when asked for.
+     * The table matching a checkpoint: the encoder's tensors prefixed as transformers saves a
+     * classifier, or bare as sentence-transformers saves an encoder; the head only when asked for.
      */
-    public static ParameterTable forWeights(ModelConfig config, dev.rerank.weights.WeightSource weights, boolean head) {
-        String prefixed = config.architecture().prefix;
-        boolean bare = weights.info(prefixed + "embeddings.word_embeddings.weight") == null
-                && weights.info("embeddings.word_embeddings.weight") != null;
+    public static ParameterTable forWeights(ModelConfig config, WeightSource weights, boolean head) {
+        String prefixed = config.family().prefix();
+        String words = config.recipe().embeddings().words().name();
+        boolean bare = weights.info(prefixed + words) == null && weights.info(words) != null;
         return new ParameterTable(config, bare ? "" : prefixed, head);
     }
 
-    public String embeddings(String part) {
-        return prefix + "embeddings." + part;
+    /** A parameter's name in this checkpoint. */
+    public String name(Recipe.Param p) {
+        return p.inEncoder() ? prefix + p.name() : p.name();
     }
 
-    public String layer(int i, String part) {
-        return prefix + "encoder.layer." + i + "." + part;
+    /** Every parameter, in the recipe's order. */
+    public List<Recipe.Param> params() {
+        return config.recipe().params(head);
     }
 
-    public String headDense() {
-        return config.architecture().headDense;
-    }
-
-    public String headOut() {
-        return config.architecture().headOut;
-    }
-
-    /** Every parameter name with its shape, in transformers' order. */
+    /** Every parameter name with its shape, in the recipe's order. */
     public Map<String, long[]> shapes() {
-        long h = config.hiddenSize();
-        long inter = config.intermediateSize();
         Map<String, long[]> s = new LinkedHashMap<>();
-        s.put(embeddings("word_embeddings.weight"), new long[] {config.vocabSize(), h});
-        s.put(embeddings("position_embeddings.weight"), new long[] {config.maxPositionEmbeddings(), h});
-        s.put(embeddings("token_type_embeddings.weight"), new long[] {config.typeVocabSize(), h});
-        s.put(embeddings("LayerNorm.weight"), new long[] {h});
-        s.put(embeddings("LayerNorm.bias"), new long[] {h});
-        for (int i = 0; i < config.numLayers(); i++) {
-            for (String part : new String[] {"query", "key", "value"}) {
-                linear(s, layer(i, "attention.self." + part), h, h);
-            }
-            linear(s, layer(i, "attention.output.dense"), h, h);
-            norm(s, layer(i, "attention.output.LayerNorm"), h);
-            linear(s, layer(i, "intermediate.dense"), inter, h);
-            linear(s, layer(i, "output.dense"), h, inter);
-            norm(s, layer(i, "output.LayerNorm"), h);
-        }
-        if (head) {
-            linear(s, headDense(), h, h);
-            linear(s, headOut(), config.numLabels(), h);
+        for (Recipe.Param p : params()) {
+            s.put(name(p), p.shape());
         }
         return Collections.unmodifiableMap(s);
     }
 
-    private static void linear(Map<String, long[]> s, String name, long out, long in) {
-        s.put(name + ".weight", new long[] {out, in});
-        s.put(name + ".bias", new long[] {out});
+    /**
+     * Tensors of {@code weights} named as the encoder's layers ({@code encoder.layer.7.*}) that
+     * this table does not have: weights of layers config.json does not count, or of parts the
+     * recipe does not run. Loading them would give a model that runs and is wrong.
+     */
+    public List<String> unexpected(WeightSource weights) {
+        String layers = prefix + config.family().layerPrefix();
+        Map<String, long[]> known = shapes();
+        List<String> extra = new ArrayList<>();
+        for (String name : new TreeSet<>(weights.names())) {
+            if (name.startsWith(layers) && !known.containsKey(name)) {
+                extra.add(name);
+            }
+        }
+        return extra;
     }
 
-    private static void norm(Map<String, long[]> s, String name, long width) {
-        s.put(name + ".weight", new long[] {width});
-        s.put(name + ".bias", new long[] {width});
+    /**
+     * Deterministic stand-in weights for every parameter, each filled by its kind (see
+     * {@link SyntheticWeights}): a norm's scale 1 + u/4; biases and lookup tables u/10; matrices
+     * u·√3·gain/√in.
+     */
+    public SyntheticWeights synthetic(String salt) {
+        List<SyntheticWeights.Tensor> tensors = new ArrayList<>();
+        for (Recipe.Param p : params()) {
+            long[] shape = p.shape();
+            tensors.add(switch (p.kind()) {
+                case NORM_WEIGHT -> new SyntheticWeights.Tensor(name(p), shape, 1.0, 0.25);
+                case BIAS, NORM_BIAS, TABLE -> new SyntheticWeights.Tensor(name(p), shape, 0.0, 0.1);
+                case MATRIX -> new SyntheticWeights.Tensor(name(p), shape, 0.0,
+                        Math.sqrt(3.0) * p.gain() / Math.sqrt(shape[shape.length - 1]));
+            });
+        }
+        return new SyntheticWeights(salt, tensors);
     }
 }

@@ -1,100 +1,58 @@
 package dev.rerank.model;
 
+import dev.rerank.model.Recipe.Activation;
+import dev.rerank.model.Recipe.Attention;
+import dev.rerank.model.Recipe.FeedForward;
+import dev.rerank.model.Recipe.Layer;
+import dev.rerank.model.Recipe.Linear;
+import dev.rerank.model.Recipe.Norm;
+import dev.rerank.model.Recipe.Param;
 import dev.rerank.weights.WeightSource;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The whole encoder in plain Java loops, in double precision — start reading here.
  *
- * <p>This file computes what {@link Encoder} computes, for BERT and RoBERTa, one sequence at a time
- * and with no vectors, threads, packing or buffer reuse: a token goes from its id to its final
- * hidden state (and a pair to its logits) in the order of the sections below. It is also the
- * engine's in-Java oracle: tests run random small models through both and compare.
+ * <p>This file computes what {@link Encoder} computes, for every family, by following the family's
+ * {@link Recipe} one sequence at a time, with no vectors, threads, packing or buffer reuse: a token
+ * goes from its id to its final hidden state (and a pair to its logits) in the order of the
+ * sections below. It is also the engine's in-Java oracle: tests run random small models of every
+ * family through both and compare.
  *
  * <pre>
- *   ids ─▶ embeddings ─▶ [ attention ─▶ add &amp; norm ─▶ feed-forward ─▶ add &amp; norm ] × N ─▶ head / pooling
+ *   ids ─▶ embeddings ─▶ [ attention ─▶ add (&amp; norm) ─▶ feed-forward ─▶ add (&amp; norm) ] × N ─▶ final norm ─▶ head / pooling
  * </pre>
  */
 public final class ReferenceEncoder {
 
-    // ---------------------------------------------------------------- config
+    // ---------------------------------------------------------------- the recipe and its weights
 
-    private final ModelConfig config;
-    private final int hidden;
-    private final int heads;
-    private final int headSize;
-    private final double eps;
+    private final Recipe recipe;
+    private final boolean withHead;
+    /** Every parameter by its name in the recipe; Linear weights keep PyTorch's layout w[out][in], y = x·wᵀ + b. */
+    private final Map<String, double[]> weights = new HashMap<>();
 
-    // ---------------------------------------------------------------- weights
-    // Linear layers keep PyTorch's layout: w[out][in], y = x·wᵀ + b.
-
-    private final double[][] wordEmbeddings;     // [vocab][hidden]
-    private final double[][] positionEmbeddings; // [positions][hidden]
-    private final double[][] typeEmbeddings;     // [types][hidden]
-    private final double[][] embeddingNorm;      // {gamma, beta}
-    private final Layer[] layers;
-    private final Linear headDense;              // null without a head
-    private final Linear headOut;
-
-    private record Linear(double[][] w, double[] b) {}
-
-    private record Layer(Linear query, Linear key, Linear value, Linear attentionOut, double[][] attentionNorm,
-                         Linear up, Linear down, double[][] outputNorm) {}
-
-    public ReferenceEncoder(ModelConfig config, WeightSource weights, boolean withHead) {
-        this.config = config;
-        this.hidden = config.hiddenSize();
-        this.heads = config.numHeads();
-        this.headSize = config.headSize();
-        this.eps = config.layerNormEps();
-        ParameterTable names = ParameterTable.forWeights(config, weights, withHead);
-        new WeightLoader(names, weights); // checks every name and shape
-        wordEmbeddings = matrix(weights, names.embeddings("word_embeddings.weight"));
-        positionEmbeddings = matrix(weights, names.embeddings("position_embeddings.weight"));
-        typeEmbeddings = matrix(weights, names.embeddings("token_type_embeddings.weight"));
-        embeddingNorm = norm(weights, names.embeddings("LayerNorm"));
-        layers = new Layer[config.numLayers()];
-        for (int i = 0; i < layers.length; i++) {
-            layers[i] = new Layer(
-                    linear(weights, names.layer(i, "attention.self.query")),
-                    linear(weights, names.layer(i, "attention.self.key")),
-                    linear(weights, names.layer(i, "attention.self.value")),
-                    linear(weights, names.layer(i, "attention.output.dense")),
-                    norm(weights, names.layer(i, "attention.output.LayerNorm")),
-                    linear(weights, names.layer(i, "intermediate.dense")),
-                    linear(weights, names.layer(i, "output.dense")),
-                    norm(weights, names.layer(i, "output.LayerNorm")));
+    public ReferenceEncoder(ModelConfig config, WeightSource source, boolean withHead) {
+        this.recipe = config.recipe();
+        this.withHead = withHead;
+        ParameterTable table = ParameterTable.forWeights(config, source, withHead);
+        new WeightLoader(table, source); // checks every name and shape
+        for (Param p : table.params()) {
+            String name = table.name(p);
+            int n = Math.toIntExact(source.info(name).elementCount());
+            float[] f = new float[n];
+            source.read(name, 0, f, 0, n);
+            double[] d = new double[n];
+            for (int i = 0; i < n; i++) {
+                d[i] = f[i];
+            }
+            weights.put(p.name(), d);
         }
-        headDense = withHead ? linear(weights, names.headDense()) : null;
-        headOut = withHead ? linear(weights, names.headOut()) : null;
     }
 
-    private static double[] vector(WeightSource weights, String name) {
-        int n = Math.toIntExact(weights.info(name).elementCount());
-        float[] f = new float[n];
-        weights.read(name, 0, f, 0, n);
-        double[] d = new double[n];
-        for (int i = 0; i < n; i++) {
-            d[i] = f[i];
-        }
-        return d;
-    }
-
-    private static double[][] matrix(WeightSource weights, String name) {
-        long[] shape = weights.info(name).shape();
-        double[] flat = vector(weights, name);
-        double[][] m = new double[(int) shape[0]][(int) shape[1]];
-        for (int r = 0; r < m.length; r++) {
-            System.arraycopy(flat, r * m[r].length, m[r], 0, m[r].length);
-        }
-        return m;
-    }
-
-    private static Linear linear(WeightSource weights, String prefix) {
-        return new Linear(matrix(weights, prefix + ".weight"), vector(weights, prefix + ".bias"));
-    }
-
-    private static double[][] norm(WeightSource weights, String prefix) {
-        return new double[][] {vector(weights, prefix + ".weight"), vector(weights, prefix + ".bias")};
+    private double[] w(Param p) {
+        return p == null ? null : weights.get(p.name());
     }
 
     // ---------------------------------------------------------------- the forward pass
@@ -102,87 +60,186 @@ public final class ReferenceEncoder {
     /** Final hidden states [token][hidden] of one sequence (token types 0 when typeIds is null). */
     public double[][] hiddenStates(int[] ids, int[] typeIds) {
         double[][] x = embeddings(ids, typeIds);
-        for (Layer layer : layers) {
-            double[][] a = addAndNorm(attention(x, layer), x, layer.attentionNorm());
-            x = addAndNorm(feedForward(a, layer), a, layer.outputNorm());
+        for (Layer layer : recipe.layers()) {
+            x = layer(x, layer);
         }
-        return x;
+        return norm(x, recipe.finalNorm());
+    }
+
+    /**
+     * post-norm: a = N₁(x + Attention(x)); y = N₂(a + FFN(a))
+     * pre-norm:  a = x + Attention(N₁(x)); y = a + FFN(N₂(a))
+     */
+    private double[][] layer(double[][] x, Layer l) {
+        if (l.placement() == Recipe.Placement.POST_NORM) {
+            double[][] a = norm(add(attention(x, l.attention()), x), l.attentionNorm());
+            return norm(add(feedForward(a, l.feedForward()), a), l.feedForwardNorm());
+        }
+        double[][] a = add(x, attention(norm(x, l.attentionNorm()), l.attention()));
+        return add(a, feedForward(norm(a, l.feedForwardNorm()), l.feedForward()));
     }
 
     // ---------------------------------------------------------------- embeddings
 
-    /** word + token type + position, then LayerNorm. RoBERTa's positions start after the padding rows. */
+    /** word (+ token type) (+ position from the family's first position row), then the norm. */
     private double[][] embeddings(int[] ids, int[] typeIds) {
-        int first = config.architecture().firstPosition(config.padTokenId());
+        Recipe.Embeddings e = recipe.embeddings();
+        int hidden = recipe.hidden();
         double[][] x = new double[ids.length][hidden];
         for (int t = 0; t < ids.length; t++) {
             int type = typeIds == null ? 0 : typeIds[t];
             for (int i = 0; i < hidden; i++) {
-                x[t][i] = wordEmbeddings[ids[t]][i] + typeEmbeddings[type][i] + positionEmbeddings[first + t][i];
+                x[t][i] = w(e.words())[ids[t] * hidden + i];
+                if (e.tokenTypes() != null) {
+                    x[t][i] += w(e.tokenTypes())[type * hidden + i];
+                }
+                if (e.positions() != null) {
+                    x[t][i] += w(e.positions())[(e.firstPosition() + t) * hidden + i];
+                }
             }
-            layerNorm(x[t], embeddingNorm);
         }
-        return x;
+        return norm(x, e.norm());
     }
 
     // ---------------------------------------------------------------- attention
 
-    /** Multi-head self-attention over the whole sequence (no mask: there is no padding), then W_o. */
-    private double[][] attention(double[][] x, Layer layer) {
+    /**
+     * Multi-head self-attention over the sequence: queries, keys and values (the projections side
+     * by side), each head's query and key normalized and rotated by position where the recipe says;
+     * then for each query i, softmax over the keys j the mask lets it see of q_i · k_j / √d + bias(j − i),
+     * and context_i = Σ_j p_j v_j; finally the output projection.
+     */
+    private double[][] attention(double[][] x, Attention a) {
         int n = x.length;
-        double[][] q = apply(layer.query(), x);
-        double[][] k = apply(layer.key(), x);
-        double[][] v = apply(layer.value(), x);
-        double[][] context = new double[n][hidden];
-        double scale = 1 / Math.sqrt(headSize);
+        int d = a.headSize();
+        int heads = a.heads();
+        int group = heads / a.keyValueHeads();
+        double[][] qkv = new double[n][];
+        for (int t = 0; t < n; t++) {
+            qkv[t] = new double[0];
+            for (Linear l : a.projections()) {
+                qkv[t] = concat(qkv[t], apply(l, x[t]));
+            }
+        }
+        int keys = a.queryWidth();
+        int values = keys + a.keyValueWidth();
+        for (int t = 0; t < n; t++) {
+            for (int h = 0; h < heads; h++) {
+                headNorm(qkv[t], h * d, d, a.queryNorm());
+                rotate(qkv[t], h * d, d, t, a.rotary());
+            }
+            for (int g = 0; g < a.keyValueHeads(); g++) {
+                headNorm(qkv[t], keys + g * d, d, a.keyNorm());
+                rotate(qkv[t], keys + g * d, d, t, a.rotary());
+            }
+        }
+        double[][] context = new double[n][heads * d];
         for (int h = 0; h < heads; h++) {
-            int off = h * headSize;
+            int q = h * d;
+            int k = keys + h / group * d;
+            int v = values + h / group * d;
             for (int i = 0; i < n; i++) {
-                // scores_j = q_i · k_j / √d, softmax over j, then context_i = Σ_j p_j v_j
-                double[] p = new double[n];
-                for (int j = 0; j < n; j++) {
+                int first = a.mask().first(i);
+                int end = a.mask().end(i, n);
+                double[] p = new double[end - first];
+                for (int j = first; j < end; j++) {
                     double dot = 0;
-                    for (int c = 0; c < headSize; c++) {
-                        dot += q[i][off + c] * k[j][off + c];
+                    for (int c = 0; c < d; c++) {
+                        dot += qkv[i][q + c] * qkv[j][k + c];
                     }
-                    p[j] = dot * scale;
+                    p[j - first] = dot / Math.sqrt(d) + (a.relativeBias() ? relativeBias(h, i, j) : 0);
                 }
                 softmax(p);
-                for (int j = 0; j < n; j++) {
-                    for (int c = 0; c < headSize; c++) {
-                        context[i][off + c] += p[j] * v[j][off + c];
+                for (int j = first; j < end; j++) {
+                    for (int c = 0; c < d; c++) {
+                        context[i][q + c] += p[j - first] * qkv[j][v + c];
                     }
                 }
             }
         }
-        return apply(layer.attentionOut(), context);
+        return apply(a.output(), context);
+    }
+
+    /** MPNet's learned bias for key j of query i: the table's entry for their distance's bucket. */
+    private double relativeBias(int head, int i, int j) {
+        Recipe.RelativeBias rb = recipe.relativeBias();
+        int heads = (int) rb.table().shape()[1];
+        return w(rb.table())[rb.bucket(i, j) * heads + head];
+    }
+
+    /** Rotate-half: (x₁, x₂) → (x₁·cos − x₂·sin, x₂·cos + x₁·sin), angles position · θ^(−2j/d). */
+    private static void rotate(double[] x, int at, int d, int position, Recipe.Rotary rotary) {
+        if (rotary == null) {
+            return;
+        }
+        int half = d / 2;
+        for (int j = 0; j < half; j++) {
+            double angle = position / Math.pow(rotary.theta(), 2.0 * j / d);
+            double a = x[at + j];
+            double b = x[at + half + j];
+            x[at + j] = a * Math.cos(angle) - b * Math.sin(angle);
+            x[at + half + j] = b * Math.cos(angle) + a * Math.sin(angle);
+        }
+    }
+
+    /** One head's slice normalized by its own RMSNorm (Qwen3's q_norm / k_norm), in place. */
+    private void headNorm(double[] x, int at, int d, Norm norm) {
+        if (norm.kind() == Recipe.NormKind.NONE) {
+            return;
+        }
+        double[] slice = java.util.Arrays.copyOfRange(x, at, at + d);
+        System.arraycopy(norm(new double[][] {slice}, norm)[0], 0, x, at, d);
     }
 
     // ---------------------------------------------------------------- feed-forward
 
-    /** W₂ · GELU(W₁ · a + b₁) + b₂, with the exact (erf) GELU. */
-    private double[][] feedForward(double[][] a, Layer layer) {
-        double[][] wide = apply(layer.up(), a);
-        for (double[] row : wide) {
-            for (int i = 0; i < row.length; i++) {
-                row[i] = 0.5 * row[i] * (1 + erf(row[i] / Math.sqrt(2)));
+    /** W₂ · act(W₁ · a + b₁) + b₂; gated: W₂ · (act(first half) ⊙ second half). */
+    private double[][] feedForward(double[][] a, FeedForward f) {
+        double[][] out = new double[a.length][];
+        for (int t = 0; t < a.length; t++) {
+            double[] wide = new double[0];
+            for (Linear l : f.up()) {
+                wide = concat(wide, apply(l, a[t]));
             }
+            double[] inner = new double[f.width()];
+            for (int i = 0; i < inner.length; i++) {
+                inner[i] = activate(wide[i], f.activation()) * (f.gated() ? wide[inner.length + i] : 1);
+            }
+            out[t] = apply(f.down(), inner);
         }
-        return apply(layer.down(), wide);
+        return out;
     }
 
-    // ---------------------------------------------------------------- heads
+    private static double activate(double x, Activation act) {
+        return switch (act) {
+            case GELU -> 0.5 * x * (1 + erf(x / Math.sqrt(2))); // the exact (erf) GELU
+            case SILU -> x / (1 + Math.exp(-x));
+            case TANH -> Math.tanh(x);
+        };
+    }
 
-    /** Logits of a sequence-classification model: out(tanh(dense(h[first token]))). */
+    // ---------------------------------------------------------------- the classification head
+
+    /** Logits of a sequence-classification model: pool → dense → activation → norm → out. */
     public double[] logits(int[] ids, int[] typeIds) {
-        if (headDense == null) {
+        Recipe.Head head = recipe.head();
+        if (!withHead || head == null) {
             throw new IllegalStateException("loaded without a classification head");
         }
-        double[] pooled = apply(headDense, hiddenStates(ids, typeIds)[0]);
-        for (int i = 0; i < pooled.length; i++) {
-            pooled[i] = Math.tanh(pooled[i]);
+        double[][] states = hiddenStates(ids, typeIds);
+        double[] pooled = switch (head.pool()) {
+            case FIRST -> clsPooling(states);
+            case LAST -> lastTokenPooling(states);
+            case MEAN -> meanPooling(states, false);
+        };
+        if (head.dense() != null) {
+            pooled = apply(head.dense(), pooled);
+            for (int i = 0; i < pooled.length; i++) {
+                pooled[i] = activate(pooled[i], head.activation());
+            }
+            pooled = norm(new double[][] {pooled}, head.norm())[0];
         }
-        return apply(headOut, pooled);
+        return apply(head.out(), pooled);
     }
 
     // ---------------------------------------------------------------- pooling (sentence embeddings)
@@ -190,6 +247,11 @@ public final class ReferenceEncoder {
     /** The first token's hidden state. */
     public static double[] clsPooling(double[][] states) {
         return states[0].clone();
+    }
+
+    /** The last token's hidden state. */
+    public static double[] lastTokenPooling(double[][] states) {
+        return states[states.length - 1].clone();
     }
 
     /** The mean over tokens (sqrtLength: the sum divided by √n instead, sentence-transformers' mean_sqrt_len_tokens). */
@@ -234,7 +296,7 @@ public final class ReferenceEncoder {
 
     // ---------------------------------------------------------------- the arithmetic
 
-    private static double[][] apply(Linear l, double[][] x) {
+    private double[][] apply(Linear l, double[][] x) {
         double[][] y = new double[x.length][];
         for (int t = 0; t < x.length; t++) {
             y[t] = apply(l, x[t]);
@@ -242,44 +304,69 @@ public final class ReferenceEncoder {
         return y;
     }
 
-    private static double[] apply(Linear l, double[] x) {
-        double[] y = new double[l.w().length];
+    private double[] apply(Linear l, double[] x) {
+        double[] weight = w(l.weight());
+        double[] bias = w(l.bias());
+        double[] y = new double[l.out()];
         for (int o = 0; o < y.length; o++) {
-            double sum = l.b()[o];
+            double sum = bias == null ? 0 : bias[o];
             for (int i = 0; i < x.length; i++) {
-                sum += l.w()[o][i] * x[i];
+                sum += weight[o * x.length + i] * x[i];
             }
             y[o] = sum;
         }
         return y;
     }
 
-    private double[][] addAndNorm(double[][] x, double[][] residual, double[][] norm) {
+    private static double[][] add(double[][] x, double[][] y) {
+        double[][] out = new double[x.length][];
         for (int t = 0; t < x.length; t++) {
-            for (int i = 0; i < hidden; i++) {
-                x[t][i] += residual[t][i];
+            out[t] = new double[x[t].length];
+            for (int i = 0; i < x[t].length; i++) {
+                out[t][i] = x[t][i] + y[t][i];
             }
-            layerNorm(x[t], norm);
         }
-        return x;
+        return out;
     }
 
-    /** (x - mean) / √(var + eps) · γ + β, with the population variance. */
-    private void layerNorm(double[] x, double[][] norm) {
-        double mean = 0;
-        for (double v : x) {
-            mean += v;
+    /**
+     * Each row normalized: LayerNorm (x − mean) / √(var + eps) · γ (+ β), with the population variance;
+     * RMSNorm x / √(mean(x²) + eps) · γ; or left as it is.
+     */
+    private double[][] norm(double[][] x, Norm norm) {
+        if (norm.kind() == Recipe.NormKind.NONE) {
+            return x;
         }
-        mean /= x.length;
-        double var = 0;
-        for (double v : x) {
-            var += (v - mean) * (v - mean);
+        double[] gamma = w(norm.weight());
+        double[] beta = w(norm.bias());
+        double[][] out = new double[x.length][];
+        for (int t = 0; t < x.length; t++) {
+            double[] row = x[t];
+            double mean = 0;
+            if (norm.kind() == Recipe.NormKind.LAYER) {
+                for (double v : row) {
+                    mean += v;
+                }
+                mean /= row.length;
+            }
+            double var = 0;
+            for (double v : row) {
+                var += (v - mean) * (v - mean);
+            }
+            var /= row.length;
+            double inv = 1 / Math.sqrt(var + norm.eps());
+            out[t] = new double[row.length];
+            for (int i = 0; i < row.length; i++) {
+                out[t][i] = (row[i] - mean) * inv * gamma[i] + (beta == null ? 0 : beta[i]);
+            }
         }
-        var /= x.length;
-        double inv = 1 / Math.sqrt(var + eps);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (x[i] - mean) * inv * norm[0][i] + norm[1][i];
-        }
+        return out;
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+        double[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     private static void softmax(double[] x) {

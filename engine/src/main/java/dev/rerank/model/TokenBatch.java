@@ -32,6 +32,18 @@ public record TokenBatch(int[] ids, int[] typeIds, int[] starts) {
         return starts[sequence + 1] - starts[sequence];
     }
 
+    /** The sequence that row {@code row} of the batch belongs to. */
+    public int sequenceOf(int row) {
+        int i = java.util.Arrays.binarySearch(starts, 0, starts.length - 1, row);
+        if (i >= 0) {
+            while (i + 1 < starts.length - 1 && starts[i + 1] == row) {
+                i++; // empty sequences start where the next one does
+            }
+            return i;
+        }
+        return -i - 2;
+    }
+
     public int longest() {
         int max = 0;
         for (int s = 0; s < sequences(); s++) {

@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads named tensors for the model, each checked against the {@link ParameterTable}: present, with
- * the shape config.json implies, in a supported dtype. Every weight is copied once, from the source
- * straight into the layout its kernel reads.
+ * Reads the recipe's parameters for the model, each checked against the {@link ParameterTable}:
+ * present, with the shape config.json implies, in a supported dtype; and no tensor of the encoder's
+ * layers left unread. Every weight is copied once, from the source straight into the layout its
+ * kernel reads.
  *
  * <p>Matrices and embedding tables keep their stored precision: F16 and BF16 stay 16-bit (the
  * kernels widen them exactly), unless float32 is requested. With BF16 requested, float32 ones are
@@ -27,6 +28,7 @@ import java.util.Map;
  */
 final class WeightLoader {
     private final WeightSource source;
+    private final ParameterTable table;
     private final Map<String, long[]> expected;
     private final DType requested; // null: as stored
     private final Arena arena;
@@ -43,6 +45,7 @@ final class WeightLoader {
             throw new IllegalArgumentException("weights can be kept as stored, as F32 or as BF16, not " + requested);
         }
         this.source = source;
+        this.table = table;
         this.expected = table.shapes();
         this.requested = requested;
         this.arena = arena;
@@ -56,6 +59,13 @@ final class WeightLoader {
             throw new ModelException(source.description() + ": missing tensor " + missing.get(0)
                     + (missing.size() > 1 ? " (and " + (missing.size() - 1) + " more)" : "")
                     + " for a " + table.config().className() + " of " + table.config().numLayers() + " layers");
+        }
+        List<String> unexpected = table.unexpected(source);
+        if (!unexpected.isEmpty()) {
+            throw new ModelException(source.description() + ": tensor " + unexpected.get(0)
+                    + (unexpected.size() > 1 ? " (and " + (unexpected.size() - 1) + " more)" : "")
+                    + " is not a parameter of a " + table.config().className() + " of " + table.config().numLayers()
+                    + " layers: config.json does not describe these weights");
         }
     }
 
@@ -76,7 +86,18 @@ final class WeightLoader {
         return info;
     }
 
-    float[] vector(String name) {
+    /** A vector parameter as float32, or null for an absent (optional) one. */
+    float[] vector(Recipe.Param p) {
+        return p == null ? null : vector(table.name(p));
+    }
+
+    /** A norm's γ and β as its block. */
+    Norm norm(Recipe.Norm n) {
+        return n.kind() == Recipe.NormKind.NONE ? Norm.NONE
+                : new Norm(n.kind(), vector(n.weight()), vector(n.bias()), (float) n.eps());
+    }
+
+    private float[] vector(String name) {
         TensorInfo info = check(name);
         float[] out = new float[Math.toIntExact(info.elementCount())];
         source.read(name, 0, out, 0, out.length);
@@ -90,7 +111,11 @@ final class WeightLoader {
     }
 
     /** An embedding table [rows, width], kept in the format {@link #format} picks. */
-    EmbeddingTable table(String name) {
+    EmbeddingTable table(Recipe.Param p) {
+        if (p == null) {
+            return null;
+        }
+        String name = table.name(p);
         TensorInfo info = check(name);
         int width = (int) info.shape()[1];
         DType format = format(name);
@@ -150,27 +175,29 @@ final class WeightLoader {
         };
     }
 
-    /** A Linear layer: {@code prefix.weight} [out, in] and {@code prefix.bias} [out]. */
-    PackedMatrix linear(String prefix) {
-        return stacked(prefix);
+    /** A Linear layer: weight [out, in] and bias [out] (zeros where the layer has none). */
+    PackedMatrix linear(Recipe.Linear linear) {
+        return linear == null ? null : stacked(List.of(linear));
     }
 
     /** Several Linear layers with one input, packed as one wider matrix (outputs side by side). */
-    PackedMatrix stacked(String... prefixes) {
-        String[] names = new String[prefixes.length];
-        int[] starts = new int[prefixes.length + 1]; // output row where each matrix begins
+    PackedMatrix stacked(List<Recipe.Linear> linears) {
+        String[] names = new String[linears.size()];
+        int[] starts = new int[linears.size() + 1]; // output row where each matrix begins
         int in = 0;
-        for (int i = 0; i < prefixes.length; i++) {
-            names[i] = prefixes[i] + ".weight";
+        for (int i = 0; i < names.length; i++) {
+            names[i] = table.name(linears.get(i).weight());
             TensorInfo w = check(names[i]);
             starts[i + 1] = starts[i] + (int) w.shape()[0];
             in = (int) w.shape()[1];
         }
-        int total = starts[prefixes.length];
+        int total = starts[names.length];
         float[] bias = new float[total];
-        for (int i = 0; i < prefixes.length; i++) {
-            float[] b = vector(prefixes[i] + ".bias");
-            System.arraycopy(b, 0, bias, starts[i], b.length);
+        for (int i = 0; i < names.length; i++) {
+            float[] b = vector(linears.get(i).bias());
+            if (b != null) {
+                System.arraycopy(b, 0, bias, starts[i], b.length);
+            }
         }
         final int width = in;
         DType format = format(names);

@@ -3,6 +3,7 @@ package dev.rerank.weights;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -12,20 +13,29 @@ import java.util.Set;
  * rebuild the same tensors bit for bit.
  *
  * <p>The recipe: seed = FNV-1a-64(salt + "/" + name); z = splitmix64(seed + i);
- * u = ((z >>> 40) - 2^23) / 2^23 in [-1, 1); then per tensor kind a scale, computed in double and
- * rounded once to float: LayerNorm weights 1 + u/4, biases and embeddings u/10, other [out, in]
- * matrices u·√3·gain/√in (gain 1.5 for attention query/key, 3 for the classifier's out_proj).
+ * u = ((z >>> 40) - 2^23) / 2^23 in [-1, 1); value = offset + scale · u, computed in double and
+ * rounded once to float. The offset and scale of each tensor come from its kind in the model's
+ * parameter table ({@code ParameterTable.synthetic}): a norm's scale 1 + u/4, biases and lookup
+ * tables u/10, matrices u·√3·gain/√in.
  */
 public final class SyntheticWeights implements WeightSource {
+    /** One tensor to fill: value = offset + scale · u (just scale · u when offset is 0). */
+    public record Tensor(String name, long[] shape, double offset, double scale) {}
+
     private final String salt;
     private final Map<String, TensorInfo> tensors;
+    private final Map<String, Tensor> fills;
 
-    /** @param shapes parameter names and shapes, e.g. {@link dev.rerank.model.ParameterTable#shapes} */
-    public SyntheticWeights(String salt, Map<String, long[]> shapes) {
+    public SyntheticWeights(String salt, List<Tensor> tensors) {
         this.salt = salt;
         Map<String, TensorInfo> t = new LinkedHashMap<>();
-        shapes.forEach((name, shape) -> t.put(name, new TensorInfo(name, DType.F32, shape)));
+        Map<String, Tensor> f = new LinkedHashMap<>();
+        for (Tensor tensor : tensors) {
+            t.put(tensor.name(), new TensorInfo(tensor.name(), DType.F32, tensor.shape()));
+            f.put(tensor.name(), tensor);
+        }
         this.tensors = Collections.unmodifiableMap(t);
+        this.fills = f;
     }
 
     @Override
@@ -40,25 +50,14 @@ public final class SyntheticWeights implements WeightSource {
 
     @Override
     public void read(String name, long from, float[] dst, int dstOffset, int count) {
-        TensorInfo info = tensors.get(name);
-        if (info == null) {
+        Tensor fill = fills.get(name);
+        if (fill == null) {
             throw new WeightsException("synthetic weights (salt " + salt + ") have no tensor named " + name);
         }
         long seed = fnv1a64(salt + "/" + name);
-        double scale;
-        double offset = 0.0;
-        if (name.endsWith("LayerNorm.weight")) {
-            offset = 1.0;
-            scale = 0.25;
-        } else if (name.endsWith(".bias") || name.contains("embeddings")) {
-            scale = 0.1;
-        } else {
-            long fanIn = info.shape()[info.shape().length - 1];
-            scale = Math.sqrt(3.0) * gain(name) / Math.sqrt(fanIn);
-        }
         for (int k = 0; k < count; k++) {
             double u = uniform(seed, from + k);
-            dst[dstOffset + k] = (float) (offset == 0.0 ? u * scale : offset + scale * u);
+            dst[dstOffset + k] = (float) (fill.offset() == 0.0 ? u * fill.scale() : fill.offset() + fill.scale() * u);
         }
     }
 
@@ -82,13 +81,6 @@ public final class SyntheticWeights implements WeightSource {
             h *= 0x100000001B3L;
         }
         return h;
-    }
-
-    private static double gain(String name) {
-        if (name.endsWith("attention.self.query.weight") || name.endsWith("attention.self.key.weight")) {
-            return 1.5;
-        }
-        return name.endsWith("classifier.out_proj.weight") ? 3.0 : 1.0;
     }
 
     public String salt() {

@@ -174,7 +174,7 @@ class SafetensorsTest {
         // testdata's tiny model was generated from the synthetic formula with salt "tiny".
         ModelConfig config = ModelConfig.load(TestData.file("models/tiny-roberta/config.json"));
         try (Safetensors file = Safetensors.open(TestData.file("models/tiny-roberta/model.safetensors"));
-             SyntheticWeights synthetic = new SyntheticWeights("tiny", ParameterTable.of(config).shapes())) {
+             SyntheticWeights synthetic = ParameterTable.of(config).synthetic("tiny")) {
             for (String name : synthetic.names()) {
                 int n = (int) synthetic.info(name).elementCount();
                 float[] a = new float[n];

@@ -125,7 +125,7 @@ class CrossEncoderScoringModelTest {
     void aClassifierWithSeveralLabelsIsRefused() throws IOException {
         // The tiny 3-label NLI model of the golden data: synthetic weights, built in memory.
         ModelConfig config = ModelConfig.fromJson(TestData.json("model-tiny-nli.json").getAsJsonObject("config"), "tiny-nli");
-        try (CrossEncoder nli = CrossEncoder.builder(config, new SyntheticWeights("tiny-nli", ParameterTable.of(config).shapes()),
+        try (CrossEncoder nli = CrossEncoder.builder(config, ParameterTable.of(config).synthetic("tiny-nli"),
                 Tokenizer.load(TestData.file("roberta-base-tokenizer"))).threads(1).build()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CrossEncoderScoringModel(nli));
             assertTrue(e.getMessage().contains("3 labels"), e.getMessage());

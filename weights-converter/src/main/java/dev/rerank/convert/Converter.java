@@ -313,7 +313,7 @@ public final class Converter {
     public static Path synthesize(Path configJson, String salt, Path outDir, DType dtype) {
         ModelConfig config = ModelConfig.load(configJson);
         List<Tensor> tensors = new ArrayList<>();
-        try (SyntheticWeights w = new SyntheticWeights(salt, ParameterTable.of(config).shapes())) {
+        try (SyntheticWeights w = ParameterTable.of(config).synthetic(salt)) {
             for (String name : w.names()) {
                 TensorInfo info = w.info(name);
                 int n = Math.toIntExact(info.elementCount());

@@ -211,7 +211,7 @@ class ConverterTest {
         ModelConfig config = ModelConfig.load(TestData.file("models/tiny-roberta/config.json"));
         Path file = Converter.synthesize(TestData.file("models/tiny-roberta/config.json"), "tiny", out, DType.F32);
         assertSameTensors(TestData.file("models/tiny-roberta/model.safetensors"), file, Set.of());
-        assertEquals(new SyntheticWeights("tiny", ParameterTable.of(config).shapes()).names(), Converter.inspect(file).stream()
+        assertEquals(ParameterTable.of(config).synthetic("tiny").names(), Converter.inspect(file).stream()
                 .map(Converter.Row::name).collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)));
     }
 }

@@ -86,14 +86,14 @@ final class OnnxBuilder {
     static OnnxBuilder export(ParameterTable table, Storage storage) {
         OnnxBuilder b = new OnnxBuilder();
         Map<String, long[]> shapes = table.shapes();
-        int positions = (int) shapes.get(table.embeddings("position_embeddings.weight"))[0];
-        b.initializers.add(new Init(table.embeddings("position_ids"), 7, new long[] {1, positions}, null, null,
+        int positions = (int) shapes.get(table.prefix() + "embeddings.position_embeddings.weight")[0];
+        b.initializers.add(new Init(table.prefix() + "embeddings.position_ids", 7, new long[] {1, positions}, null, null,
                 new byte[8 * positions], false));
         b.nodes.add(new Node("Constant", "/Constant", List.of(), List.of("/Constant_output_0")));
         b.initializers.add(Init.floats("/embeddings/LayerNorm/Constant_1_output_0", new long[0], new float[] {1e-12f}, storage));
         int anonymous = 700;
         String hidden = "/embeddings/LayerNorm/Add_1_output_0";
-        try (SyntheticWeights w = new SyntheticWeights(SALT, shapes)) {
+        try (SyntheticWeights w = table.synthetic(SALT)) {
             for (Map.Entry<String, long[]> e : shapes.entrySet()) {
                 String name = e.getKey();
                 long[] shape = e.getValue();
