@@ -122,7 +122,8 @@ final class HubClient {
             throw new HubException("the hub redirected to " + HubNames.quote(value) + ": only http(s) addresses are followed, "
                     + "and never from https to http");
         }
-        return next;
+        // "hTtps:" is https too (found by the fuzz pass): one spelling for every later comparison.
+        return URI.create(scheme + next.toString().substring(scheme.length()));
     }
 
     /**
