@@ -105,7 +105,7 @@ public record ModelConfig(Family family, String className, boolean classifier, R
         ConfigJson json = new ConfigJson(object, where);
         Family family = Families.of(json);
         String className = className(json, family);
-        boolean classifier = className.equals(family.classifierClass());
+        boolean classifier = className.equals(family.names().classifierClass());
         List<String> labels = labels(json);
         Recipe recipe = family.recipe(json, classifier, labels.size());
         if (recipe.maxLength() <= 0) {
@@ -122,19 +122,19 @@ public record ModelConfig(Family family, String className, boolean classifier, R
         Families.firstClass(json); // type checks
         JsonElement list = json.json().get("architectures");
         if (list == null || list.isJsonNull() || list.getAsJsonArray().isEmpty()) {
-            return family.classifierClass() != null ? family.classifierClass() : family.encoderClasses().get(0);
+            return family.names().classifierClass() != null ? family.names().classifierClass() : family.names().encoderClasses().get(0);
         }
         String found = null;
         for (JsonElement e : list.getAsJsonArray()) {
             String name = json.string(e, "architectures[]");
-            if (name.equals(family.classifierClass())) {
+            if (name.equals(family.names().classifierClass())) {
                 found = name;
-            } else if (!family.encoderClasses().contains(name)) {
-                List<String> classes = new ArrayList<>(family.encoderClasses());
-                if (family.classifierClass() != null) {
-                    classes.add(family.classifierClass());
+            } else if (!family.names().encoderClasses().contains(name)) {
+                List<String> classes = new ArrayList<>(family.names().encoderClasses());
+                if (family.names().classifierClass() != null) {
+                    classes.add(family.names().classifierClass());
                 }
-                throw json.error("unsupported architecture " + name + " (supported for model_type " + family.modelType()
+                throw json.error("unsupported architecture " + name + " (supported for model_type " + family.names().modelType()
                         + ": " + String.join(", ", classes) + ")");
             } else if (found == null) {
                 found = name;

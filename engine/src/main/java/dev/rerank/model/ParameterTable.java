@@ -22,7 +22,7 @@ import java.util.TreeSet;
 public record ParameterTable(ModelConfig config, String prefix, boolean head) {
     /** transformers' names for the config's class: prefixed encoder, plus the head for a classifier. */
     public static ParameterTable of(ModelConfig config) {
-        return new ParameterTable(config, config.family().prefix(), config.classifier());
+        return new ParameterTable(config, config.family().names().prefix(), config.classifier());
     }
 
     /**
@@ -30,7 +30,7 @@ public record ParameterTable(ModelConfig config, String prefix, boolean head) {
      * classifier, or bare as sentence-transformers saves an encoder; the head only when asked for.
      */
     public static ParameterTable forWeights(ModelConfig config, WeightSource weights, boolean head) {
-        String prefixed = config.family().prefix();
+        String prefixed = config.family().names().prefix();
         String words = config.recipe().embeddings().words().name();
         boolean bare = weights.info(prefixed + words) == null && weights.info(words) != null;
         return new ParameterTable(config, bare ? "" : prefixed, head);
@@ -61,7 +61,7 @@ public record ParameterTable(ModelConfig config, String prefix, boolean head) {
      * recipe does not run. Loading them would give a model that runs and is wrong.
      */
     public List<String> unexpected(WeightSource weights) {
-        String layers = prefix + config.family().layerPrefix();
+        String layers = prefix + config.family().names().layerPrefix();
         Map<String, long[]> known = shapes();
         List<String> extra = new ArrayList<>();
         for (String name : new TreeSet<>(weights.names())) {

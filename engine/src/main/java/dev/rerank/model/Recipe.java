@@ -234,21 +234,28 @@ public record Recipe(String family, int vocab, int hidden, int padTokenId, int m
     /** Every parameter the recipe reads, in order, with or without the head's. */
     public List<Param> params(boolean withHead) {
         List<Param> p = new ArrayList<>();
-        add(p, embeddings.words, embeddings.tokenTypes, embeddings.positions);
+        add(p, embeddings.words, embeddings.positions, embeddings.tokenTypes);
         add(p, embeddings.norm);
         for (Layer layer : layers) {
-            add(p, layer.attentionNorm);
+            // transformers' module order: a post-norm layer's norms follow their blocks, a pre-norm one's precede them.
+            boolean pre = layer.placement == Placement.PRE_NORM;
+            if (pre) {
+                add(p, layer.attentionNorm);
+            }
             for (Linear l : layer.attention.projections) {
                 add(p, l);
             }
             add(p, layer.attention.output);
             add(p, layer.attention.queryNorm);
             add(p, layer.attention.keyNorm);
-            add(p, layer.feedForwardNorm);
+            add(p, pre ? layer.feedForwardNorm : layer.attentionNorm);
             for (Linear l : layer.feedForward.up) {
                 add(p, l);
             }
             add(p, layer.feedForward.down);
+            if (!pre) {
+                add(p, layer.feedForwardNorm);
+            }
         }
         if (relativeBias != null) {
             add(p, relativeBias.table);

@@ -102,7 +102,7 @@ class FamilyPropertyTest {
 
     @Test
     void everyFamilyIsCovered() {
-        assertEquals(Families.ALL.stream().map(Family::modelType).toList(),
+        assertEquals(Families.ALL.stream().map(f -> f.names().modelType()).toList(),
                 java.util.List.of("bert", "roberta", "xlm-roberta", "mpnet", "modernbert"));
     }
 
@@ -123,8 +123,8 @@ class FamilyPropertyTest {
         JsonObject c = new JsonObject();
         c.addProperty("model_type", modelType);
         JsonArray classes = new JsonArray();
-        classes.add(Families.ALL.stream().filter(f -> f.modelType().equals(modelType)).findFirst().orElseThrow()
-                .classifierClass());
+        classes.add(Families.ALL.stream().filter(f -> f.names().modelType().equals(modelType)).findFirst().orElseThrow()
+                .names().classifierClass());
         c.add("architectures", classes);
         c.addProperty("vocab_size", 60);
         c.addProperty("hidden_size", hidden);

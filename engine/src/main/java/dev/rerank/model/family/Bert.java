@@ -25,40 +25,14 @@ import java.util.List;
  * Its layers, names included, are shared by RoBERTa and XLM-RoBERTa ({@link #layers}).
  */
 public final class Bert implements Family {
-    @Override
-    public String name() {
-        return "BERT";
-    }
+    private static final Names NAMES = new Names("BERT", "bert",
+            List.of("BertModel"), "BertForSequenceClassification", "bert.", "encoder.layer.",
+            List.of("cross-encoder/ms-marco-MiniLM-L-6-v2", "sentence-transformers/all-MiniLM-L6-v2",
+                    "BAAI/bge-small-en-v1.5", "intfloat/multilingual-e5-small (with its Unigram tokenizer)"));
 
     @Override
-    public String modelType() {
-        return "bert";
-    }
-
-    @Override
-    public List<String> encoderClasses() {
-        return List.of("BertModel");
-    }
-
-    @Override
-    public String classifierClass() {
-        return "BertForSequenceClassification";
-    }
-
-    @Override
-    public String prefix() {
-        return "bert.";
-    }
-
-    @Override
-    public String layerPrefix() {
-        return "encoder.layer.";
-    }
-
-    @Override
-    public List<String> examples() {
-        return List.of("cross-encoder/ms-marco-MiniLM-L-6-v2", "sentence-transformers/all-MiniLM-L6-v2",
-                "BAAI/bge-small-en-v1.5", "intfloat/multilingual-e5-small (with its Unigram tokenizer)");
+    public Names names() {
+        return NAMES;
     }
 
     @Override
@@ -70,7 +44,7 @@ public final class Bert implements Family {
         Embeddings embeddings = embeddings(s, types, 0, eps);
         Head head = !classifier ? null : new Head(Pool.FIRST, ENCODER.linear("pooler.dense", s.hidden(), s.hidden(), true),
                 Activation.TANH, Norm.NONE, HEAD.linear("classifier", labels, s.hidden(), true));
-        return new Recipe(name(), s.vocab(), s.hidden(), pad, s.positions(), embeddings, layers(c, s, eps), Norm.NONE,
+        return new Recipe(NAMES.name(), s.vocab(), s.hidden(), pad, s.positions(), embeddings, layers(c, s, eps), Norm.NONE,
                 null, head);
     }
 

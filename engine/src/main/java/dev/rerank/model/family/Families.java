@@ -27,7 +27,7 @@ public final class Families {
                 return ALL.get(1);
             }
             for (Family f : ALL) {
-                if (f.encoderClasses().contains(first) || first.equals(f.classifierClass())) {
+                if (f.names().encoderClasses().contains(first) || first.equals(f.names().classifierClass())) {
                     return f;
                 }
             }
@@ -35,7 +35,7 @@ public final class Families {
                     + supported() + ")");
         }
         for (Family f : ALL) {
-            if (f.modelType().equals(type)) {
+            if (f.names().modelType().equals(type)) {
                 return f;
             }
         }
@@ -47,13 +47,31 @@ public final class Families {
     public static String supported() {
         List<String> parts = new ArrayList<>();
         for (Family f : ALL) {
-            List<String> classes = new ArrayList<>(f.encoderClasses());
-            if (f.classifierClass() != null) {
-                classes.add(f.classifierClass());
+            List<String> classes = new ArrayList<>(f.names().encoderClasses());
+            if (f.names().classifierClass() != null) {
+                classes.add(f.names().classifierClass());
             }
-            parts.add(f.modelType() + " (" + String.join(", ", classes) + ")");
+            parts.add(f.names().modelType() + " (" + String.join(", ", classes) + ")");
         }
         return String.join("; ", parts);
+    }
+
+    /**
+     * The README's table of supported models, one row per family: what config.json must say, and
+     * public checkpoints known to run.
+     */
+    public static String supportedModelsTable() {
+        StringBuilder t = new StringBuilder();
+        t.append("| family | `model_type` | cross-encoder class | embedder classes | for example |\n");
+        t.append("|---|---|---|---|---|\n");
+        for (Family f : ALL) {
+            Family.Names n = f.names();
+            t.append("| ").append(n.name()).append(" | `").append(n.modelType()).append("` | ")
+                    .append(n.classifierClass() == null ? "—" : "`" + n.classifierClass() + "`").append(" | ")
+                    .append(String.join(", ", n.encoderClasses().stream().map(c -> "`" + c + "`").toList())).append(" | ")
+                    .append(String.join(", ", n.examples())).append(" |\n");
+        }
+        return t.toString();
     }
 
     /** config.json's first class name, or null when it names none. */

@@ -10,23 +10,22 @@ import java.util.List;
  * else: the loader, both encoders, the synthetic weights and the converter's checks read the recipe.
  */
 public interface Family {
-    /** For people: "BERT", "ModernBERT". */
-    String name();
+    /**
+     * How a family is named and names its checkpoints.
+     *
+     * @param name            for people: "BERT", "ModernBERT"
+     * @param modelType       config.json's {@code model_type}
+     * @param encoderClasses  the transformers classes ({@code architectures}) loaded as a bare encoder: embedders
+     * @param classifierClass the sequence-classification class (cross-encoders), or null if the family has none here
+     * @param prefix          the encoder's tensor-name prefix in a classifier checkpoint ("bert."); bare ones have none
+     * @param layerPrefix     where the encoder's layers are named ("encoder.layer."): tensors under it that the
+     *                        recipe lacks are an error
+     * @param examples        public checkpoints known to run, for the supported-models list
+     */
+    record Names(String name, String modelType, List<String> encoderClasses, String classifierClass, String prefix,
+                 String layerPrefix, List<String> examples) {}
 
-    /** config.json's {@code model_type}. */
-    String modelType();
-
-    /** The transformers classes ({@code architectures}) loaded as a bare encoder: embedders. */
-    List<String> encoderClasses();
-
-    /** The sequence-classification class (cross-encoders), or null if the family has none here. */
-    String classifierClass();
-
-    /** The encoder's tensor-name prefix in a classifier checkpoint ("bert."); bare checkpoints have none. */
-    String prefix();
-
-    /** Where the encoder's layers are named, e.g. "encoder.layer." — tensors under it that the recipe lacks are an error. */
-    String layerPrefix();
+    Names names();
 
     /**
      * Reads the family's keys from config.json and builds its recipe, with a head of
@@ -34,7 +33,4 @@ public interface Family {
      * an error naming them.
      */
     Recipe recipe(ConfigJson config, boolean classifier, int labels);
-
-    /** Public checkpoints known to run, for the supported-models list. */
-    List<String> examples();
 }

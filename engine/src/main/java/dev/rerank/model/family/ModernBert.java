@@ -31,40 +31,14 @@ import java.util.List;
  * classifier.
  */
 public final class ModernBert implements Family {
-    @Override
-    public String name() {
-        return "ModernBERT";
-    }
+    private static final Names NAMES = new Names("ModernBERT", "modernbert",
+            List.of("ModernBertModel", "ModernBertForMaskedLM"), "ModernBertForSequenceClassification", "model.", "layers.",
+            List.of("Alibaba-NLP/gte-reranker-modernbert-base", "Alibaba-NLP/gte-modernbert-base",
+                    "nomic-ai/modernbert-embed-base"));
 
     @Override
-    public String modelType() {
-        return "modernbert";
-    }
-
-    @Override
-    public List<String> encoderClasses() {
-        return List.of("ModernBertModel", "ModernBertForMaskedLM");
-    }
-
-    @Override
-    public String classifierClass() {
-        return "ModernBertForSequenceClassification";
-    }
-
-    @Override
-    public String prefix() {
-        return "model.";
-    }
-
-    @Override
-    public String layerPrefix() {
-        return "layers.";
-    }
-
-    @Override
-    public List<String> examples() {
-        return List.of("Alibaba-NLP/gte-reranker-modernbert-base", "Alibaba-NLP/gte-modernbert-base",
-                "nomic-ai/modernbert-embed-base");
+    public Names names() {
+        return NAMES;
     }
 
     @Override
@@ -108,7 +82,7 @@ public final class ModernBert implements Family {
                     activation(c, "classifier_activation"), HEAD.layerNorm("head.norm", h, eps, normBias),
                     HEAD.linear("classifier", labels, h, true));
         }
-        return new Recipe(name(), s.vocab(), h, pad, s.positions(), embeddings, layers,
+        return new Recipe(NAMES.name(), s.vocab(), h, pad, s.positions(), embeddings, layers,
                 ENCODER.layerNorm("final_norm", h, eps, normBias), null, head);
     }
 

@@ -29,40 +29,14 @@ public final class MpNet implements Family {
     private static final int BUCKETS = 32;
     private static final int MAX_DISTANCE = 128;
 
-    @Override
-    public String name() {
-        return "MPNet";
-    }
+    // all-mpnet-base-v2's config names the masked-LM class, while its checkpoint holds the bare model.
+    private static final Names NAMES = new Names("MPNet", "mpnet",
+            List.of("MPNetModel", "MPNetForMaskedLM"), "MPNetForSequenceClassification", "mpnet.", "encoder.layer.",
+            List.of("sentence-transformers/all-mpnet-base-v2", "sentence-transformers/multi-qa-mpnet-base-dot-v1"));
 
     @Override
-    public String modelType() {
-        return "mpnet";
-    }
-
-    @Override
-    public List<String> encoderClasses() {
-        // all-mpnet-base-v2's config names the masked-LM class, while its checkpoint holds the bare model.
-        return List.of("MPNetModel", "MPNetForMaskedLM");
-    }
-
-    @Override
-    public String classifierClass() {
-        return "MPNetForSequenceClassification";
-    }
-
-    @Override
-    public String prefix() {
-        return "mpnet.";
-    }
-
-    @Override
-    public String layerPrefix() {
-        return "encoder.layer.";
-    }
-
-    @Override
-    public List<String> examples() {
-        return List.of("sentence-transformers/all-mpnet-base-v2", "sentence-transformers/multi-qa-mpnet-base-dot-v1");
+    public Names names() {
+        return NAMES;
     }
 
     @Override
@@ -98,7 +72,7 @@ public final class MpNet implements Family {
         RelativeBias bias = new RelativeBias(ENCODER.matrix("encoder.relative_attention_bias.weight", buckets, s.heads()),
                 BUCKETS, MAX_DISTANCE);
         Head head = classifier ? Roberta.head(h, labels) : null;
-        return new Recipe(name(), s.vocab(), h, pad, s.positions() - firstPosition, embeddings, layers, Norm.NONE, bias,
+        return new Recipe(NAMES.name(), s.vocab(), h, pad, s.positions() - firstPosition, embeddings, layers, Norm.NONE, bias,
                 head);
     }
 }

@@ -16,45 +16,19 @@ import java.util.List;
  * row pad + 1; and the classifier is its own: out_proj(tanh(dense(h[&lt;s&gt;]))), no pooler.
  */
 public final class Roberta implements Family {
-    @Override
-    public String name() {
-        return "RoBERTa";
-    }
+    private static final Names NAMES = new Names("RoBERTa", "roberta",
+            List.of("RobertaModel"), "RobertaForSequenceClassification", "roberta.", "encoder.layer.",
+            List.of("omkar334/reranker-distilroberta-base-stsb", "cross-encoder/stsb-distilroberta-base",
+                    "sentence-transformers/all-distilroberta-v1"));
 
     @Override
-    public String modelType() {
-        return "roberta";
-    }
-
-    @Override
-    public List<String> encoderClasses() {
-        return List.of("RobertaModel");
-    }
-
-    @Override
-    public String classifierClass() {
-        return "RobertaForSequenceClassification";
-    }
-
-    @Override
-    public String prefix() {
-        return "roberta.";
-    }
-
-    @Override
-    public String layerPrefix() {
-        return "encoder.layer.";
-    }
-
-    @Override
-    public List<String> examples() {
-        return List.of("omkar334/reranker-distilroberta-base-stsb", "cross-encoder/stsb-distilroberta-base",
-                "sentence-transformers/all-distilroberta-v1");
+    public Names names() {
+        return NAMES;
     }
 
     @Override
     public Recipe recipe(ConfigJson c, boolean classifier, int labels) {
-        return recipe(name(), c, classifier, labels);
+        return recipe(NAMES.name(), c, classifier, labels);
     }
 
     /** RoBERTa's recipe under another name (XLM-RoBERTa is architecturally RoBERTa). */

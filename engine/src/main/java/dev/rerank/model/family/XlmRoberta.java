@@ -10,44 +10,18 @@ import java.util.List;
  * files) and, for the m3 models, positions for 8,192 tokens.
  */
 public final class XlmRoberta implements Family {
-    @Override
-    public String name() {
-        return "XLM-RoBERTa";
-    }
+    private static final Names NAMES = new Names("XLM-RoBERTa", "xlm-roberta",
+            List.of("XLMRobertaModel"), "XLMRobertaForSequenceClassification", "roberta.", "encoder.layer.",
+            List.of("BAAI/bge-reranker-v2-m3", "BAAI/bge-reranker-base", "BAAI/bge-m3", "intfloat/multilingual-e5-base",
+                    "Snowflake/snowflake-arctic-embed-l-v2.0"));
 
     @Override
-    public String modelType() {
-        return "xlm-roberta";
-    }
-
-    @Override
-    public List<String> encoderClasses() {
-        return List.of("XLMRobertaModel");
-    }
-
-    @Override
-    public String classifierClass() {
-        return "XLMRobertaForSequenceClassification";
-    }
-
-    @Override
-    public String prefix() {
-        return "roberta.";
-    }
-
-    @Override
-    public String layerPrefix() {
-        return "encoder.layer.";
-    }
-
-    @Override
-    public List<String> examples() {
-        return List.of("BAAI/bge-reranker-v2-m3", "BAAI/bge-reranker-base", "BAAI/bge-m3",
-                "intfloat/multilingual-e5-base", "Snowflake/snowflake-arctic-embed-l-v2.0");
+    public Names names() {
+        return NAMES;
     }
 
     @Override
     public Recipe recipe(ConfigJson c, boolean classifier, int labels) {
-        return Roberta.recipe(name(), c, classifier, labels);
+        return Roberta.recipe(NAMES.name(), c, classifier, labels);
     }
 }
