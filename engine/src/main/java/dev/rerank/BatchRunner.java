@@ -104,6 +104,15 @@ final class BatchRunner implements AutoCloseable {
         return parallel.threads();
     }
 
+    /**
+     * Drops the workspaces kept for the next call (a call in progress keeps its own until it ends):
+     * for a caller that goes idle, so the collector can return their memory; the next call
+     * allocates them again.
+     */
+    void releaseBuffers() {
+        workspaces.clear();
+    }
+
     /** Stops the worker threads, frees the encoder's weights and drops the buffers; later calls fail. */
     @Override
     public void close() {

@@ -7,6 +7,7 @@ import dev.rerank.model.ModelConfig;
 import dev.rerank.tokenizer.Encoding;
 import dev.rerank.tokenizer.Tokenizer;
 import dev.rerank.tokenizer.Truncation;
+import dev.rerank.tokenizer.TruncationDirection;
 import dev.rerank.weights.DType;
 import dev.rerank.weights.WeightSource;
 import java.nio.file.Path;
@@ -117,7 +118,11 @@ public final class CrossEncoder implements AutoCloseable {
             return this;
         }
 
-        /** Worker threads for one call (default: available processors). */
+        /**
+         * Worker threads for one call (default: available processors). A count above the available
+         * processors is lowered to them, since more only take turns on the cores and slow every
+         * call; {@link CrossEncoder#threads()} says how many the model runs.
+         */
         public Builder threads(int threads) {
             settings.threads(threads);
             return this;
@@ -155,6 +160,20 @@ public final class CrossEncoder implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops the activation buffers kept between calls (sized by the largest batch so far), so that
+     * an idle process can give their memory back; the next call allocates them again. The results
+     * are the same either way. The server calls this when it goes idle.
+     */
+    public void releaseBuffers() {
+        runner.releaseBuffers();
+    }
+
+    /** The worker threads one call runs on: the builder's count, lowered to the available processors. */
+    public int threads() {
+        return runner.threads();
+    }
+
     public ModelConfig config() {
         return model.config();
     }
@@ -169,11 +188,18 @@ public final class CrossEncoder implements AutoCloseable {
 
     /** Scores of a 1-label model (its activation applied), one per pair, in input order. */
     public float[] predict(List<Pair> pairs) {
+        requireOneLabel();
+        return firstColumn(predict(pairs, Output.ACTIVATED));
+    }
+
+    private void requireOneLabel() {
         if (config().numLabels() != 1) {
             throw new IllegalStateException("the model has " + config().numLabels()
                     + " labels: use predict(pairs, Output.PROBABILITIES) or Output.LOGITS");
         }
-        float[][] rows = predict(pairs, Output.ACTIVATED);
+    }
+
+    private static float[] firstColumn(float[][] rows) {
         float[] scores = new float[rows.length];
         for (int i = 0; i < rows.length; i++) {
             scores[i] = rows[i][0];
@@ -206,11 +232,8 @@ public final class CrossEncoder implements AutoCloseable {
      * (all when topK ≤ 0). Only for 1-label models, as in sentence-transformers.
      */
     public List<Ranked> rank(String query, List<String> documents, int topK) {
-        List<Pair> pairs = new ArrayList<>(documents.size());
-        for (String d : documents) {
-            pairs.add(new Pair(query, d));
-        }
-        float[] scores = predict(pairs);
+        requireOneLabel();
+        float[] scores = firstColumn(transform(logitsOf(encodeAgainst(query, documents)), Output.ACTIVATED));
         List<Ranked> ranked = new ArrayList<>(scores.length);
         for (int i = 0; i < scores.length; i++) {
             ranked.add(new Ranked(i, scores[i], documents.get(i)));
@@ -226,6 +249,26 @@ public final class CrossEncoder implements AutoCloseable {
      */
     public Encoding encode(Pair pair) {
         return tokenizer.encodePair(pair.a(), pair.b(), maxLength, Truncation.LONGEST_FIRST);
+    }
+
+    /**
+     * The query paired with each document, exactly as {@link #encode} frames {@code new Pair(query, d)},
+     * with the query tokenized once rather than once per document: a long query ranked against
+     * many short documents would otherwise cost its tokenization again for each of them.
+     */
+    public List<Encoding> encodeAgainst(String query, List<String> documents) {
+        if (query == null) {
+            throw new IllegalArgumentException("a pair needs two texts, got null");
+        }
+        int[] queryIds = tokenizer.encode(query).ids();
+        List<Encoding> out = new ArrayList<>(documents.size());
+        for (String d : documents) {
+            if (d == null) {
+                throw new IllegalArgumentException("a pair needs two texts, got null");
+            }
+            out.add(tokenizer.encodePairWithFirstIds(queryIds, d, maxLength, Truncation.LONGEST_FIRST, TruncationDirection.RIGHT));
+        }
+        return out;
     }
 
     /**

@@ -16,16 +16,26 @@ import java.nio.file.Path;
  * loading of an encoder from a model directory that both do.
  */
 final class EncoderSettings {
-    int threads = Math.min(Runtime.getRuntime().availableProcessors(), Parallel.MAX_THREADS);
+    int threads = maxThreads();
     int batchSize = 32;
     /** -1: the model's own limit. */
     int maxLength = -1;
     /** null: as stored. */
     DType weightsDtype;
 
+    /**
+     * The most worker threads a model runs: the available processors. The workers spin between
+     * the loops of a forward pass, so more threads than cores only take turns, and each turn
+     * stalls every other thread of the loop (1,024 threads on 2 cores made a job of minutes never finish).
+     */
+    static int maxThreads() {
+        return Math.min(Runtime.getRuntime().availableProcessors(), Parallel.MAX_THREADS);
+    }
+
+    /** Any count from 1 to {@link Parallel#MAX_THREADS} is accepted; above {@link #maxThreads()} it is lowered to that. */
     void threads(int threads) {
         Parallel.checkThreads(threads);
-        this.threads = threads;
+        this.threads = Math.min(threads, maxThreads());
     }
 
     void batchSize(int batchSize) {

@@ -100,7 +100,11 @@ public final class SentenceEncoder implements AutoCloseable {
             return this;
         }
 
-        /** Worker threads for one call (default: available processors). */
+        /**
+         * Worker threads for one call (default: available processors). A count above the available
+         * processors is lowered to them, since more only take turns on the cores and slow every
+         * call; {@link SentenceEncoder#threads()} says how many the model runs.
+         */
         public Builder threads(int threads) {
             settings.threads(threads);
             return this;
@@ -259,6 +263,20 @@ public final class SentenceEncoder implements AutoCloseable {
 
     public Pooling pooling() {
         return pooling;
+    }
+
+    /**
+     * Drops the activation buffers kept between calls (sized by the largest batch so far), so that
+     * an idle process can give their memory back; the next call allocates them again. The results
+     * are the same either way. The server calls this when it goes idle.
+     */
+    public void releaseBuffers() {
+        runner.releaseBuffers();
+    }
+
+    /** The worker threads one call runs on: the builder's count, lowered to the available processors. */
+    public int threads() {
+        return runner.threads();
     }
 
     public ModelConfig config() {

@@ -128,6 +128,9 @@ final class EvalCommand {
             } catch (NumberFormatException e) {
                 throw new InputException(file + " line " + (i + 1) + ": score '" + f[4] + "' is not a number");
             }
+            if (!Double.isFinite(score)) { // parseDouble takes "NaN" and "Infinity": a correlation with them is NaN
+                throw new InputException(file + " line " + (i + 1) + ": score '" + f[4] + "' is not a finite number");
+            }
             pairs.add(new Pair(f[5], f[6]));
             gold.add(score / 5.0);
         }

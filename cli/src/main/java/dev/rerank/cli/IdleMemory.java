@@ -16,6 +16,9 @@ import java.lang.management.ManagementFactory;
 final class IdleMemory {
     /** A collection after this long without one: long enough not to run during steady load. */
     static final long PERIOD_MILLIS = 10_000;
+    /** Free heap G1 keeps after a collection while idle: between these percentages of the heap. */
+    static final int MIN_FREE_PERCENT = 10;
+    static final int MAX_FREE_PERCENT = 20;
 
     private IdleMemory() {}
 
@@ -29,6 +32,14 @@ final class IdleMemory {
             VMOption period = vm.getVMOption("G1PeriodicGCInterval");
             if (period.getOrigin() == VMOption.Origin.DEFAULT) {
                 vm.setVMOption("G1PeriodicGCInterval", Long.toString(PERIOD_MILLIS));
+            }
+            // After that collection G1 shrinks the heap only to keep at most MaxHeapFreeRatio % of it
+            // free (default 70): with the weights on the heap, a burst's growth then stayed
+            // committed (672 -> 874 MB, 30 s idle). Min first: the two must stay ordered.
+            if (vm.getVMOption("MaxHeapFreeRatio").getOrigin() == VMOption.Origin.DEFAULT
+                    && vm.getVMOption("MinHeapFreeRatio").getOrigin() == VMOption.Origin.DEFAULT) {
+                vm.setVMOption("MinHeapFreeRatio", Integer.toString(MIN_FREE_PERCENT));
+                vm.setVMOption("MaxHeapFreeRatio", Integer.toString(MAX_FREE_PERCENT));
             }
             return !vm.getVMOption("G1PeriodicGCInterval").getValue().equals("0");
         } catch (RuntimeException e) {

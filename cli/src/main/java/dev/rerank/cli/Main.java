@@ -87,17 +87,43 @@ public final class Main {
         } catch (Results.Closed e) {
             return Results.CLOSED_STATUS; // nobody is reading: nothing to say, and nowhere to say it on stdout
         } catch (UsageException e) {
-            console.err().println("error: " + e.getMessage() + " (see 'rerank " + (isCommand(command) ? command + " " : "") + "--help')");
+            console.err().println("error: " + printable(e.getMessage()) + " (see 'rerank " + (isCommand(command) ? command + " " : "") + "--help')");
             return 2;
         } catch (HubException | ModelException | WeightsException | TokenizerException | CheckpointException
                  | InputException | Results.NotFinite | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
             console.out().flush();
-            console.err().println("error: " + e.getMessage());
+            console.err().println("error: " + printable(e.getMessage()));
             return 1;
         } catch (OutOfMemoryError e) {
             console.err().println("error: " + outOfMemory(e));
             return 1;
         }
+    }
+
+    /**
+     * An error message as one line a terminal shows as it is: messages quote names and values from
+     * files (tensor names, config strings), which may hold newlines, escape sequences or
+     * right-to-left overrides; each such character is written as an escape instead.
+     */
+    static String printable(String message) {
+        String m = String.valueOf(message);
+        StringBuilder out = new StringBuilder(m.length());
+        for (int i = 0; i < m.length(); i++) {
+            char c = m.charAt(i);
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 
     /**

@@ -20,7 +20,7 @@ final class ModelOptions {
               --revision R     hub revision (default main)
               --max-length N   truncate pairs to N tokens, longest text first (default: the model's)
               --batch-size N   pairs per forward pass (default 32)
-              --threads N      worker threads (default: all cores; at most %d)
+              --threads N      worker threads (default and most: the available cores; at most %d accepted)
               --dtype D        keep weights as f32, or bf16: rounded at load, half the memory, scores
                                move slightly (see README); default: as stored (16-bit stays 16-bit)
             """.formatted(ModelResolver.DEFAULT_MODEL, Parallel.MAX_THREADS);
@@ -34,6 +34,7 @@ final class ModelOptions {
     }
 
     static Path resolve(Args args, Console console) {
+        noteThreads(args, console);
         return new ModelResolver(console.hub(), console.err())
                 .resolve(args.get("model", ModelResolver.DEFAULT_MODEL), args.get("revision", "main"));
     }
@@ -112,6 +113,16 @@ final class ModelOptions {
         int limit = ModelConfig.load(modelDir.resolve("config.json")).maxSequenceLength();
         if (maxLength > limit) {
             throw new UsageException("--max-length must be at most " + limit + " for this model, got " + maxLength);
+        }
+    }
+
+    /** The library lowers a --threads above the cores to them (more only take turns); say so, once, before loading. */
+    static void noteThreads(Args args, Console console) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = threads(args);
+        if (threads > cores) {
+            console.err().println("rerank: --threads " + threads + " is more than the " + cores
+                    + " available processors; running " + cores + " (more threads only take turns on the cores)");
         }
     }
 

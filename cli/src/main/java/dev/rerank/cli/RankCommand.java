@@ -3,8 +3,8 @@ package dev.rerank.cli;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.rerank.CrossEncoder;
+import dev.rerank.io.StrictJson;
 import dev.rerank.serve.ModelNumbers;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,20 +83,24 @@ final class RankCommand {
         results.finish();
     }
 
+    /**
+     * A {"text": ...} object, a JSON string, or else the line itself as plain text: a document
+     * that merely starts with '{' or '"' but is no JSON ("{braces} in prose") is text too.
+     */
     private static String documentOf(JsonLines.Line line) {
         String t = line.text().trim();
-        if (t.startsWith("{")) {
-            JsonObject o = JsonLines.object(line);
-            return JsonLines.string(o, "text", line);
-        }
-        if (t.startsWith("\"")) {
+        if (t.startsWith("{") || t.startsWith("\"")) {
+            JsonElement e;
             try {
-                JsonElement e = JsonParser.parseString(t);
-                if (e.isJsonPrimitive()) {
-                    return e.getAsString();
-                }
-            } catch (RuntimeException ignored) {
-                // Not a JSON string after all: take the line as plain text.
+                e = StrictJson.parse(t);
+            } catch (RuntimeException notJson) {
+                return line.text();
+            }
+            if (e.isJsonObject()) {
+                return JsonLines.string(e.getAsJsonObject(), "text", line);
+            }
+            if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+                return e.getAsString();
             }
         }
         return line.text();

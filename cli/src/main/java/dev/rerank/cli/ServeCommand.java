@@ -44,19 +44,22 @@ final class ServeCommand {
               --max-client-batch-size N   texts per request (default 1000; --max-texts is the old name)
               --max-batch-tokens N        tokens per forward pass across requests (default 4096)
               --max-queued-pairs N        pairs waiting before new requests get 503 (default 10000)
+              --max-request-tokens N      tokens one request may hold after truncation (default 262144; then 413)
               --payload-limit BYTES       largest request body (default 2000000)
               --auto-truncate true|false  truncate over-long /rerank texts when a request does not say
                                           "truncate" (default true; --auto-truncate alone means true)
               --api-key KEY               require "Authorization: Bearer KEY" (all but /health; default off;
                                           the RERANK_API_KEY environment variable keeps it out of ps)
-              --max-connections N         open connections at once (default 256; more get 503)
-              --header-timeout S          seconds for a request's headers to arrive (default 10; then 408)
+              --max-connections N         requests read or served at once (default 256; more get 503); idle
+                                          connections hold none, and the longest idle is closed past 4 x N
+              --header-timeout S          seconds for a request's headers to arrive, from the connection's
+                                          opening for its first (default 5; then 408, or closed if silent)
               --body-timeout S            seconds for a request's body to arrive (default 30; then 408)
               --idle-timeout S            seconds a kept-alive connection may sit idle (default 60)
             """ + ModelOptions.HELP;
 
     private static final Set<String> VALUED = ModelOptions.with("host", "port", "grace", "max-texts", "model-id",
-            "max-client-batch-size", "max-batch-tokens", "max-queued-pairs", "payload-limit", "api-key", "max-connections",
+            "max-client-batch-size", "max-batch-tokens", "max-queued-pairs", "max-request-tokens", "payload-limit", "api-key", "max-connections",
             "header-timeout", "body-timeout", "idle-timeout", "auto-truncate");
 
     private final Console console;
@@ -156,7 +159,8 @@ final class ServeCommand {
         Limits defaults = Limits.defaults();
         int clientBatch = args.integer("max-client-batch-size", args.integer("max-texts", defaults.maxClientBatchSize(), 1), 1);
         Limits limits = new Limits(clientBatch, args.integer("max-queued-pairs", defaults.maxQueuedPairs(), 1),
-                args.integer("max-batch-tokens", defaults.maxBatchTokens(), 1));
+                args.integer("max-batch-tokens", defaults.maxBatchTokens(), 1),
+                args.integer("max-request-tokens", defaults.maxRequestTokens(), 1));
         HttpLimits http = HttpLimits.defaults();
         http = http.withMaxBodyBytes(args.integer("payload-limit", http.maxBodyBytes(), 1))
                 .withMaxConnections(args.integer("max-connections", http.maxConnections(), 1))

@@ -13,7 +13,7 @@ final class CliRunner {
     record Result(int code, String out, String err) {}
 
     private final Map<String, String> env = new HashMap<>();
-    private String stdin = "";
+    private byte[] stdin = new byte[0];
 
     CliRunner(Path cache) {
         env.put("HF_HUB_CACHE", cache.toString());
@@ -27,14 +27,20 @@ final class CliRunner {
     }
 
     CliRunner stdin(String text) {
-        stdin = text;
+        stdin = text.getBytes(StandardCharsets.UTF_8);
+        return this;
+    }
+
+    /** Standard input as raw bytes (which need not be UTF-8). */
+    CliRunner stdin(byte[] bytes) {
+        stdin = bytes.clone();
         return this;
     }
 
     Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new Console(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        int code = Main.run(args, new Console(new ByteArrayInputStream(stdin),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 env, TestData.dir().toAbsolutePath().getParent()));
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

@@ -48,6 +48,16 @@ class HostileFilesCliTest {
         }
     }
 
+    @Test
+    void aFifoForAnOnnxExportIsAnErrorNotAHang() throws Exception {
+        Path fifo = tmp.resolve("model.onnx");
+        assumeTrue(mkfifo(fifo), "mkfifo is not available");
+        CliRunner cli = new CliRunner(tmp.resolve("cache"));
+        CliRunner.Result r = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> cli.run("inspect", fifo.toString()));
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("model.onnx: not a regular file"), r.err());
+    }
+
     private static boolean mkfifo(Path path) throws IOException, InterruptedException {
         return new ProcessBuilder("mkfifo", path.toString()).start().waitFor() == 0;
     }

@@ -3,6 +3,8 @@ package dev.rerank.embedding;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonPrimitive;
+import dev.rerank.io.BoundedFiles;
+import dev.rerank.io.StrictJson;
 import dev.rerank.model.ConfigJson;
 import dev.rerank.model.ModelException;
 import java.nio.file.Files;
@@ -82,7 +84,7 @@ public record SentenceTransformersDir(Path transformer, Pooling pooling, int max
                 // brief() quotes it as JSON: the NUL shows as \u0000, not as a raw byte in a terminal.
                 throw m.error("module path " + ConfigJson.brief(new JsonPrimitive(m.string("path", ""))) + " is not a valid path");
             }
-            if (!path.normalize().startsWith(dir.normalize())) {
+            if (!inside(dir, path)) {
                 throw m.error("module path " + m.string("path", "") + " leaves the model directory");
             }
             int expected = switch (kind) {
@@ -112,17 +114,24 @@ public record SentenceTransformersDir(Path transformer, Pooling pooling, int max
                 Map.copyOf(prompts), defaultPrompt, true);
     }
 
+    /** Whether {@code path} lies inside {@code dir} (absolute first: "--model ." normalizes to the empty path). */
+    public static boolean inside(Path dir, Path path) {
+        return path.toAbsolutePath().normalize().startsWith(dir.toAbsolutePath().normalize());
+    }
+
     private static JsonArray modulesList(Path file) {
         try {
-            JsonElement root = com.google.gson.JsonParser.parseString(Files.readString(file));
+            JsonElement root = StrictJson.parse(BoundedFiles.readString(file, BoundedFiles.CONFIG_BYTES, "modules.json"));
             if (!root.isJsonArray()) {
                 throw new ModelException(file + ": expected a JSON list of modules");
             }
             return root.getAsJsonArray();
+        } catch (BoundedFiles.FileRefused e) {
+            throw new ModelException(e.getMessage(), e);
         } catch (java.io.IOException e) {
             throw new ModelException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (com.google.gson.JsonParseException | StackOverflowError e) {
-            throw new ModelException(file + ": invalid JSON");
+        } catch (com.google.gson.JsonParseException e) {
+            throw new ModelException(file + ": invalid JSON: " + e.getMessage());
         }
     }
 

@@ -26,6 +26,11 @@ public final class Hub {
             "tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", "special_tokens_map.json");
     private static final List<String> WEIGHT_FILES = List.of("model.safetensors", "pytorch_model.bin");
 
+    /** Largest weights file downloaded: far above any model this engine runs, far below a full disk. */
+    static final long MAX_WEIGHTS_BYTES = 32L << 30;
+    /** Largest other file (config, tokenizer): the biggest real tokenizer.json files are tens of MB. */
+    static final long MAX_FILE_BYTES = 256L << 20;
+
     private final HubSettings settings;
     private final DownloadProgress progress;
 
@@ -47,6 +52,7 @@ public final class Hub {
         if (looksLocal(idOrPath) || !HUB_ID.matcher(idOrPath).matches()) {
             throw new HubException("model directory not found: " + idOrPath);
         }
+        HubNames.revision(revision);
         HubCache cache = new HubCache(settings.cache(), idOrPath);
         Optional<Path> cached = cache.commit(revision).map(cache::snapshot).filter(s -> complete(s, need));
         if (cached.isPresent()) {
@@ -119,7 +125,8 @@ public final class Hub {
             return false;
         }
         if (!Files.exists(cache.blob(meta.etag()))) {
-            client.download(file, meta, cache.blob(meta.etag()), progress);
+            client.download(file, meta, cache.blob(meta.etag()), WEIGHT_FILES.contains(file) ? MAX_WEIGHTS_BYTES : MAX_FILE_BYTES,
+                    progress);
         }
         cache.link(commit, file, meta.etag());
         return true;

@@ -1,5 +1,6 @@
 package dev.rerank.hub;
 
+import dev.rerank.io.BoundedFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,42 +34,51 @@ final class HubCache {
 
     /** The commit {@code revision} names: itself when it is a commit hash, else what refs/ says. */
     Optional<String> commit(String revision) {
-        if (revision.matches("[0-9a-f]{40}")) {
+        if (HubNames.isCommit(revision)) {
             return Optional.of(revision);
         }
-        Path ref = repo.resolve("refs").resolve(revision);
+        Path ref = HubNames.inside(repo, repo.resolve("refs").resolve(HubNames.revision(revision)));
         try {
-            return Files.isRegularFile(ref) ? Optional.of(Files.readString(ref, StandardCharsets.UTF_8).trim()) : Optional.empty();
+            // A ref file holds one commit hash; anything else (a FIFO, a huge or edited file) is no ref.
+            String commit = BoundedFiles.readString(ref, 1024, "ref file").trim();
+            return HubNames.isCommit(commit) ? Optional.of(commit) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }
     }
 
     Path snapshot(String commit) {
-        return repo.resolve("snapshots").resolve(commit);
+        return HubNames.inside(repo, repo.resolve("snapshots").resolve(HubNames.commit(commit, "a snapshot")));
     }
 
     Path blob(String etag) {
-        return repo.resolve("blobs").resolve(etag);
+        if (HubNames.etag(etag) == null) {
+            throw new HubException("invalid blob name " + HubNames.quote(etag));
+        }
+        return HubNames.inside(repo, repo.resolve("blobs").resolve(etag));
+    }
+
+    private Path noExist(String commit, String file) {
+        return HubNames.inside(repo, repo.resolve(".no_exist").resolve(HubNames.commit(commit, file)).resolve(HubNames.file(file)));
     }
 
     boolean knownMissing(String commit, String file) {
-        return Files.exists(repo.resolve(".no_exist").resolve(commit).resolve(file));
+        return Files.exists(noExist(commit, file));
     }
 
     void markMissing(String commit, String file) {
-        write(repo.resolve(".no_exist").resolve(commit).resolve(file), "");
+        write(noExist(commit, file), "");
     }
 
     void writeRef(String revision, String commit) {
         if (!revision.equals(commit)) {
-            write(repo.resolve("refs").resolve(revision), commit);
+            write(HubNames.inside(repo, repo.resolve("refs").resolve(HubNames.revision(revision))), HubNames.commit(commit, revision));
         }
     }
 
     /** Links {@code snapshots/{commit}/{file}} to its blob, relative as huggingface_hub does. */
     Path link(String commit, String file, String etag) {
-        Path pointer = snapshot(commit).resolve(file);
+        Path pointer = HubNames.inside(snapshot(commit), snapshot(commit).resolve(HubNames.file(file)));
         try {
             Files.createDirectories(pointer.getParent());
             Path target = pointer.getParent().relativize(blob(etag));

@@ -7,6 +7,7 @@ import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Talks to a Hugging Face hub as huggingface_hub does: a HEAD on
@@ -52,27 +54,12 @@ final class HubClient {
                 HttpURLConnection c = open(current, "HEAD");
                 try {
                     int status = c.getResponseCode();
-                    String commit = c.getHeaderField("X-Repo-Commit");
                     String location = c.getHeaderField("Location");
-                    if (status >= 300 && status < 400 && location != null && !URI.create(location).isAbsolute()) {
-                        current = current.resolve(location); // a renamed repository
+                    if (status >= 300 && status < 400 && location != null && relative(location)) {
+                        current = location(current, location); // a renamed repository
                         continue;
                     }
-                    // The hub answers 401 for a repository that does not exist (or that it will not show).
-                    if (status == 404 || "RepoNotFound".equals(c.getHeaderField("X-Error-Code"))) {
-                        return new Metadata(commit, null, -1, null);
-                    }
-                    failUnlessOk(status, file, 399);
-                    String etag = normalizeEtag(c.getHeaderField("X-Linked-Etag") != null
-                            ? c.getHeaderField("X-Linked-Etag") : c.getHeaderField("ETag"));
-                    if (etag == null || commit == null) {
-                        throw new HubException(settings.endpoint() + " sent no ETag or commit for " + file
-                                + ": not a Hugging Face hub?");
-                    }
-                    String size = c.getHeaderField("X-Linked-Size");
-                    long length = size != null ? Long.parseLong(size.trim()) : c.getContentLengthLong();
-                    return new Metadata(commit, etag, length,
-                            location != null ? current.resolve(location) : fileUri(repo, commit, file));
+                    return parseHead(file, status, c::getHeaderField, current, commit -> fileUri(repo, commit, file));
                 } finally {
                     c.disconnect();
                 }
@@ -82,13 +69,77 @@ final class HubClient {
     }
 
     /**
+     * What a HEAD answer (not a redirect to follow) says about {@code file}: every header checked,
+     * since a mirror or proxy may send anything: the commit is 40 hex digits, the ETag a plain
+     * blob name, the size a non-negative number, a Location an http(s) address.
+     */
+    static Metadata parseHead(String file, int status, Function<String, String> header, URI request,
+                              Function<String, URI> atCommit) {
+        // The hub answers 401 for a repository that does not exist (or that it will not show).
+        if (status == 404 || "RepoNotFound".equals(header.apply("X-Error-Code"))) {
+            return new Metadata(null, null, -1, null);
+        }
+        failUnlessOk(status, file, 399);
+        String rawEtag = header.apply("X-Linked-Etag") != null ? header.apply("X-Linked-Etag") : header.apply("ETag");
+        String etag = normalizeEtag(rawEtag);
+        if (etag == null) {
+            throw new HubException("the hub sent " + (rawEtag == null ? "no ETag" : "an invalid ETag " + HubNames.quote(rawEtag))
+                    + " for " + file + ": not a Hugging Face hub?");
+        }
+        String commit = HubNames.commit(header.apply("X-Repo-Commit"), file);
+        String size = header.apply("X-Linked-Size") != null ? header.apply("X-Linked-Size") : header.apply("Content-Length");
+        long length = -1;
+        if (size != null) {
+            String digits = size.trim();
+            if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+                throw new HubException("the hub sent an invalid size " + HubNames.quote(size) + " for " + file);
+            }
+            length = Long.parseLong(digits);
+        }
+        String location = header.apply("Location");
+        return new Metadata(commit, etag, length, location != null ? location(request, location) : atCommit.apply(commit));
+    }
+
+    private static boolean relative(String location) {
+        try {
+            return !new URI(location.trim()).isAbsolute();
+        } catch (URISyntaxException e) {
+            return false; // parseHead names it
+        }
+    }
+
+    /** A Location header resolved against the request: only http and https, and never from https down to http. */
+    static URI location(URI request, String value) {
+        URI next;
+        try {
+            next = request.resolve(new URI(value.trim()));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new HubException("the hub sent an invalid redirect " + HubNames.quote(value));
+        }
+        String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("https") || scheme.equals("http") && "http".equalsIgnoreCase(request.getScheme()))
+                || next.getHost() == null) {
+            throw new HubException("the hub redirected to " + HubNames.quote(value) + ": only http(s) addresses are followed, "
+                    + "and never from https to http");
+        }
+        // "hTtps:" is https too (found by the fuzz pass): one spelling for every later comparison.
+        return URI.create(scheme + next.toString().substring(scheme.length()));
+    }
+
+    /**
      * Downloads {@code meta}'s bytes to {@code blob}: into {@code blob.incomplete} first, resuming
      * what an earlier attempt left there, then renamed once complete and (for a sha256 ETag) verified.
      */
-    void download(String file, Metadata meta, Path blob, DownloadProgress progress) {
+    void download(String file, Metadata meta, Path blob, long maxBytes, DownloadProgress progress) {
+        if (meta.size() > maxBytes) {
+            throw new HubException("the hub says " + file + " is " + meta.size() + " bytes, more than the limit of " + maxBytes
+                    + " bytes for it; nothing was downloaded");
+        }
+        // Never more than the hub announced, nor more than the limit when it announced nothing.
+        long limit = meta.size() >= 0 ? meta.size() : maxBytes;
         Path partial = blob.resolveSibling(blob.getFileName() + ".incomplete");
         retrying(file, () -> {
-            transfer(file, meta, partial, progress);
+            transfer(file, meta, partial, limit, progress);
             return null;
         });
         try {
@@ -107,7 +158,7 @@ final class HubClient {
         }
     }
 
-    private void transfer(String file, Metadata meta, Path partial, DownloadProgress progress) {
+    private void transfer(String file, Metadata meta, Path partial, long limit, DownloadProgress progress) {
         URI current = meta.location();
         try {
             Files.createDirectories(partial.getParent());
@@ -128,7 +179,7 @@ final class HubClient {
                     int status = c.getResponseCode();
                     String location = c.getHeaderField("Location");
                     if (status >= 300 && status < 400 && location != null) {
-                        current = current.resolve(location);
+                        current = location(current, location);
                         continue;
                     }
                     if (status == 416) { // what we hold does not fit: start over
@@ -143,6 +194,10 @@ final class HubClient {
                                  append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
                         byte[] buffer = new byte[1 << 16];
                         for (int n; (n = in.read(buffer)) > 0; ) {
+                            if (done + n > limit) {
+                                throw new TooLarge("the hub sent more than " + limit + " bytes for " + file
+                                        + (meta.size() >= 0 ? ", the size it announced" : ", the limit for it") + "; nothing was saved");
+                            }
                             out.write(buffer, 0, n);
                             done += n;
                             progress.update(file, done, meta.size());
@@ -159,8 +214,22 @@ final class HubClient {
                 }
             }
             throw new HubException("too many redirects downloading " + file);
+        } catch (TooLarge e) {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // Reported below all the same.
+            }
+            throw new HubException(e.getMessage());
         } catch (IOException e) {
             throw new Retryable("download of " + file + " was interrupted: " + describe(e), e);
+        }
+    }
+
+    /** More bytes than a file may have: not worth retrying, and what arrived is dropped. */
+    private static final class TooLarge extends IOException {
+        TooLarge(String message) {
+            super(message);
         }
     }
 
@@ -227,8 +296,7 @@ final class HubClient {
         if (e.startsWith("W/")) {
             e = e.substring(2);
         }
-        e = e.replace("\"", "");
-        return e.isEmpty() || !e.matches("[A-Za-z0-9._-]+") ? null : e;
+        return HubNames.etag(e.replace("\"", ""));
     }
 
     /** The sha256 an ETag stands for, when it is one (64 hex digits); git blob ids (40) are not. */

@@ -97,15 +97,17 @@ public final class ConfigJson {
         }
         String text;
         try {
-            text = java.nio.file.Files.readString(file);
+            text = dev.rerank.io.BoundedFiles.readString(file, dev.rerank.io.BoundedFiles.CONFIG_BYTES, "config file");
+        } catch (dev.rerank.io.BoundedFiles.FileRefused e) {
+            throw new ModelException(e.getMessage(), e);
         } catch (java.io.IOException e) {
             throw new ModelException("cannot read " + file + ": " + e.getMessage(), e);
         }
         JsonElement root;
         try {
-            root = com.google.gson.JsonParser.parseString(text);
-        } catch (com.google.gson.JsonParseException | StackOverflowError e) {
-            throw new ModelException(file + ": invalid JSON");
+            root = dev.rerank.io.StrictJson.parse(text);
+        } catch (com.google.gson.JsonParseException e) {
+            throw new ModelException(file + ": invalid JSON: " + e.getMessage());
         }
         if (!root.isJsonObject()) {
             throw new ModelException(file + ": expected a JSON object");

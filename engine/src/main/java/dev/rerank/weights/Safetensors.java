@@ -4,8 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import dev.rerank.io.StrictJson;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -104,7 +104,7 @@ public final class Safetensors implements WeightSource {
     private static Map<String, Entry> parseHeader(Path path, String text, long dataSize, Map<String, String> metadata) {
         JsonObject header;
         try {
-            JsonElement json = JsonParser.parseString(text);
+            JsonElement json = StrictJson.parse(text);
             if (!json.isJsonObject()) {
                 throw bad(path, "header is not a JSON object");
             }
@@ -124,7 +124,12 @@ public final class Safetensors implements WeightSource {
             }
             entries.put(name, parseEntry(path, name, e.getValue(), dataSize));
         }
-        List<Entry> byOffset = new ArrayList<>(entries.values());
+        List<Entry> byOffset = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (e.end > e.begin) { // a tensor with no elements holds no bytes, so it overlaps nothing
+                byOffset.add(e);
+            }
+        }
         byOffset.sort((x, y) -> Long.compare(x.begin, y.begin));
         for (int i = 1; i < byOffset.size(); i++) {
             Entry before = byOffset.get(i - 1);

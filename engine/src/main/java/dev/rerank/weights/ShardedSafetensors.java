@@ -3,8 +3,9 @@ package dev.rerank.weights;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import dev.rerank.io.BoundedFiles;
+import dev.rerank.io.StrictJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,7 +18,6 @@ import java.util.regex.Pattern;
 /** A checkpoint split over several safetensors files, tied together by {@code model.safetensors.index.json}. */
 public final class ShardedSafetensors implements WeightSource {
     /** An index lists each tensor once: megabytes for the largest models; more is not an index. */
-    private static final long MAX_INDEX_BYTES = 64L << 20;
     /** A file name beside the index: no separators, no leading dot, no control characters. */
     private static final Pattern PLAIN_NAME = Pattern.compile("[^./\\\\\\p{Cntrl}][^/\\\\\\p{Cntrl}]{0,254}");
 
@@ -32,24 +32,20 @@ public final class ShardedSafetensors implements WeightSource {
     }
 
     public static ShardedSafetensors open(Path index) {
-        Safetensors.requireRegularFile(index, "weights index");
         JsonObject weightMap;
         try {
-            if (Files.size(index) > MAX_INDEX_BYTES) {
-                throw new WeightsException(index + ": " + Files.size(index) + " bytes is too large for a weights index");
-            }
-            JsonElement root = JsonParser.parseString(Files.readString(index));
+            JsonElement root = StrictJson.parse(BoundedFiles.readString(index, BoundedFiles.INDEX_BYTES, "weights index"));
             JsonElement map = root.isJsonObject() ? root.getAsJsonObject().get("weight_map") : null;
             if (map == null || !map.isJsonObject()) {
                 throw new WeightsException(index + ": no \"weight_map\" object");
             }
             weightMap = map.getAsJsonObject();
-        } catch (NoSuchFileException e) {
-            throw new WeightsException("weights index not found: " + index);
+        } catch (BoundedFiles.FileRefused e) {
+            throw new WeightsException(e.getMessage(), e);
         } catch (IOException e) {
             throw new WeightsException("cannot read " + index + ": " + e.getMessage(), e);
         } catch (JsonParseException e) {
-            throw new WeightsException(index + ": invalid JSON");
+            throw new WeightsException(index + ": invalid JSON: " + e.getMessage());
         }
         Map<String, Safetensors> shards = new LinkedHashMap<>();
         Map<String, Safetensors> shardOf = new LinkedHashMap<>();

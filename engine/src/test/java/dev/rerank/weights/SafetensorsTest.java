@@ -108,6 +108,17 @@ class SafetensorsTest {
     }
 
     @Test
+    void aTensorWithNoElementsOverlapsNothing() throws IOException {
+        // A zero-length range inside another tensor's bytes was reported as an "overlap" (issue 28).
+        Path p = file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"empty\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[4,4]}}", 8);
+        try (Safetensors s = Safetensors.open(p)) {
+            assertEquals(0, s.info("empty").elementCount());
+            assertEquals(2, s.info("a").elementCount());
+        }
+    }
+
+    @Test
     void rangeDisagreeingWithShape() throws IOException {
         assertError(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8), "F32 [3] = 12 bytes");
         assertError(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 4), "data area has 4 bytes");

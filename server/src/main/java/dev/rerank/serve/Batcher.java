@@ -50,7 +50,11 @@ final class Batcher {
         float[][] apply(List<Encoding> batch);
     }
 
+    /** After this long without work the worker calls {@code idle} (once per idle spell). */
+    static final long IDLE_NANOS = 2_000_000_000L;
+
     private final Compute compute;
+    private final Runnable idle;
     private final int maxQueuedPairs;
     private final int maxBatchTokens;
     private final LinkedBlockingQueue<Job> incoming = new LinkedBlockingQueue<>();
@@ -61,8 +65,10 @@ final class Batcher {
     private volatile boolean accepting = true;
     private volatile boolean running = true;
 
-    Batcher(Compute compute, int maxQueuedPairs, int maxBatchTokens) {
+    /** @param idle called on the worker thread once the queue has been empty for {@link #IDLE_NANOS} after work */
+    Batcher(Compute compute, int maxQueuedPairs, int maxBatchTokens, Runnable idle) {
         this.compute = compute;
+        this.idle = idle;
         this.maxQueuedPairs = maxQueuedPairs;
         this.maxBatchTokens = maxBatchTokens;
         this.worker = Thread.ofPlatform().name("rerank-batcher").daemon(true).start(this::loop);
@@ -92,11 +98,17 @@ final class Batcher {
     }
 
     private void loop() {
+        long lastWork = System.nanoTime();
+        boolean idled = true;
         while (running) {
             if (waiting.isEmpty()) {
                 try {
                     Job first = incoming.poll(100, TimeUnit.MILLISECONDS);
                     if (first == null) {
+                        if (!idled && System.nanoTime() - lastWork > IDLE_NANOS) {
+                            idled = true;
+                            idle.run(); // e.g. drop the model's buffers, so the memory of a burst goes back
+                        }
                         continue;
                     }
                     waiting.add(first);
@@ -108,6 +120,8 @@ final class Batcher {
                 waiting.add(j);
             }
             run(nextBatch());
+            lastWork = System.nanoTime();
+            idled = false;
         }
         failAll(new OverloadedException("the server stopped before this request was scored"));
     }

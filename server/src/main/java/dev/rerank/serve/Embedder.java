@@ -5,13 +5,12 @@ import dev.rerank.embedding.Pooling;
 import dev.rerank.serve.http.HttpError;
 import dev.rerank.tokenizer.Encoding;
 import dev.rerank.tokenizer.TruncationDirection;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 
 /**
  * What the embedding dialects share, as {@link Scorer} is for the rerank ones: checking a
- * request's size, tokenizing each text once on the request's thread, and having the shared
+ * request's size, tokenizing each text once on the {@link RequestTokenizer}'s threads, and having the shared
  * {@link Batcher} embed it. The model runs without normalization; each request normalizes (or
  * not) after pooling, which gives exactly what {@link SentenceEncoder#encode} gives.
  */
@@ -24,6 +23,7 @@ final class Embedder {
     private final Limits limits;
     private final Batcher batcher;
     private final Metrics metrics;
+    private final RequestTokenizer tokenizers;
 
     /** @param modelNormalizes whether the model directory asks for normalized embeddings (its default) */
     Embedder(SentenceEncoder model, boolean modelNormalizes, Limits limits, Metrics metrics) {
@@ -34,7 +34,8 @@ final class Embedder {
         this.modelNormalizes = modelNormalizes;
         this.limits = limits;
         this.metrics = metrics;
-        this.batcher = new Batcher(model::embeddingsOf, limits.maxQueuedPairs(), limits.maxBatchTokens());
+        this.batcher = new Batcher(model::embeddingsOf, limits.maxQueuedPairs(), limits.maxBatchTokens(), model::releaseBuffers);
+        this.tokenizers = new RequestTokenizer(limits);
     }
 
     SentenceEncoder model() {
@@ -62,20 +63,11 @@ final class Embedder {
                     + " per request");
         }
         int max = model.maxLength();
-        List<Encoding> encodings = new ArrayList<>(texts.size());
+        int cut = truncate ? max : Integer.MAX_VALUE;
+        List<Encoding> encodings = tokenizers.run(() -> tokenizers.encodeAll(texts.size(), max,
+                i -> model.tokenize(texts.get(i), cut, direction)));
         long tokens = 0;
-        for (int i = 0; i < texts.size(); i++) {
-            Encoding e;
-            try {
-                e = model.tokenize(texts.get(i), truncate ? max : Integer.MAX_VALUE, direction);
-            } catch (RuntimeException ex) {
-                throw new HttpError(422, "input " + i + " cannot be tokenized: " + ex.getMessage());
-            }
-            if (e.length() > max) {
-                throw new HttpError(413, "input " + i + " has " + e.length() + " tokens, which exceeds the maximum of "
-                        + max + "; set \"truncate\": true to cut it");
-            }
-            encodings.add(e);
+        for (Encoding e : encodings) {
             tokens += e.length();
         }
         float[][] vectors;
@@ -98,6 +90,7 @@ final class Embedder {
     }
 
     boolean stop(long millis) {
+        tokenizers.close();
         return batcher.stop(millis);
     }
 }

@@ -4,9 +4,12 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import dev.rerank.io.StrictJson;
 import dev.rerank.serve.http.HttpError;
 import dev.rerank.tokenizer.TruncationDirection;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,15 +21,23 @@ import java.util.List;
 final class JsonFields {
     private JsonFields() {}
 
+    /** The body as a JSON object: strict UTF-8 and strict JSON (no comments, single quotes, NaN or trailing values). */
     static JsonObject object(byte[] body) {
+        String text;
         try {
-            JsonElement e = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw new HttpError(400, "the body is not valid UTF-8");
+        }
+        try {
+            JsonElement e = StrictJson.parse(text);
             if (!e.isJsonObject()) {
                 throw new HttpError(400, "the body must be a JSON object");
             }
             return e.getAsJsonObject();
-        } catch (JsonParseException | StackOverflowError e) {
-            throw new HttpError(400, "the body is not valid JSON");
+        } catch (JsonParseException e) {
+            throw new HttpError(400, "the body is not valid JSON: " + e.getMessage());
         }
     }
 

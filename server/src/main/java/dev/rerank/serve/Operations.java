@@ -81,9 +81,9 @@ final class Operations implements Dialect {
         o.addProperty("max_batch_tokens", settings.limits().maxBatchTokens());
         o.add("max_batch_requests", null);
         o.addProperty("max_client_batch_size", settings.limits().maxClientBatchSize());
+        o.addProperty("max_request_tokens", settings.limits().maxRequestTokens());
         o.addProperty("auto_truncate", settings.autoTruncate());
-        // Pairs are tokenized on the requests' own (virtual) threads, so as many at once as there are cores.
-        o.addProperty("tokenization_workers", Runtime.getRuntime().availableProcessors());
+        o.addProperty("tokenization_workers", RequestTokenizer.workers());
         o.addProperty("version", VERSION);
         o.add("sha", null);
         o.add("docker_label", null);

@@ -4,6 +4,7 @@ import dev.rerank.CrossEncoder;
 import dev.rerank.CrossEncoder.Pair;
 import dev.rerank.serve.http.HttpError;
 import dev.rerank.tokenizer.Encoding;
+import dev.rerank.tokenizer.Tokenizer;
 import dev.rerank.tokenizer.Truncation;
 import dev.rerank.tokenizer.TruncationDirection;
 import java.util.ArrayList;
@@ -12,7 +13,7 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * What every dialect shares: checking a request's size, tokenizing each pair once (on the
- * request's own thread, so tokenization runs in parallel across requests), and having the
+ * {@link RequestTokenizer}'s threads, so tokenization runs in parallel across requests), and having the
  * {@link Batcher} score it. The encodings come back with the logits, so a dialect can count
  * tokens without tokenizing again.
  */
@@ -32,12 +33,14 @@ final class Scorer {
     private final Limits limits;
     private final Batcher batcher;
     private final Metrics metrics;
+    private final RequestTokenizer tokenizers;
 
     Scorer(CrossEncoder model, Limits limits, Metrics metrics) {
         this.model = model;
         this.limits = limits;
         this.metrics = metrics;
-        this.batcher = new Batcher(model::logitsOf, limits.maxQueuedPairs(), limits.maxBatchTokens());
+        this.batcher = new Batcher(model::logitsOf, limits.maxQueuedPairs(), limits.maxBatchTokens(), model::releaseBuffers);
+        this.tokenizers = new RequestTokenizer(limits);
     }
 
     CrossEncoder model() {
@@ -59,38 +62,39 @@ final class Scorer {
     Scored score(List<Pair> pairs, boolean truncate, TruncationDirection direction) throws Exception {
         checkCount(pairs.size());
         int max = model.maxLength();
-        List<Encoding> encodings = new ArrayList<>(pairs.size());
-        for (int i = 0; i < pairs.size(); i++) {
-            Pair p = pairs.get(i);
-            Encoding e;
+        int cut = truncate ? max : Integer.MAX_VALUE;
+        Tokenizer t = model.tokenizer();
+        return scoreEncoded(pairs.size(), tokenizers.run(() -> tokenizers.encodeAll(pairs.size(), max,
+                i -> t.encodePair(pairs.get(i).a(), pairs.get(i).b(), cut, Truncation.LONGEST_FIRST, direction))));
+    }
+
+    /** Scores the query against each text with a 1-label model, for the rerank dialects: the query is tokenized once. */
+    Scored rank(String query, List<String> texts, boolean truncate, TruncationDirection direction) throws Exception {
+        requireReranker();
+        checkCount(texts.size());
+        int max = model.maxLength();
+        int cut = truncate ? max : Integer.MAX_VALUE;
+        Tokenizer t = model.tokenizer();
+        return scoreEncoded(texts.size(), tokenizers.run(() -> {
+            int[] queryIds;
             try {
-                e = model.tokenizer().encodePair(p.a(), p.b(), truncate ? max : Integer.MAX_VALUE, Truncation.LONGEST_FIRST, direction);
+                queryIds = t.encode(query).ids();
             } catch (RuntimeException ex) {
-                throw new HttpError(422, "input " + i + " cannot be tokenized: " + ex.getMessage());
+                throw new HttpError(422, "the query cannot be tokenized: " + ex.getMessage());
             }
-            if (e.length() > max) {
-                throw new HttpError(413, "input " + i + " has " + e.length() + " tokens, which exceeds the maximum of " + max
-                        + "; set \"truncate\": true to cut it");
-            }
-            encodings.add(e);
-        }
+            return tokenizers.encodeAll(texts.size(), max,
+                    i -> t.encodePairWithFirstIds(queryIds, texts.get(i), cut, Truncation.LONGEST_FIRST, direction));
+        }));
+    }
+
+    private Scored scoreEncoded(int n, List<Encoding> encodings) throws Exception {
         try {
             float[][] logits = batcher.submit(encodings).get();
-            metrics.pairsScored(pairs.size());
+            metrics.pairsScored(n);
             return new Scored(logits, encodings);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
-    }
-
-    /** Scores the query against each text with a 1-label model, for the rerank dialects. */
-    Scored rank(String query, List<String> texts, boolean truncate, TruncationDirection direction) throws Exception {
-        requireReranker();
-        List<Pair> pairs = new ArrayList<>(texts.size());
-        for (String t : texts) {
-            pairs.add(new Pair(query, t));
-        }
-        return score(pairs, truncate, direction);
     }
 
     /** Scores of a 1-label model for ranking: the activated score, or the logit when {@code raw}. */
@@ -124,6 +128,7 @@ final class Scorer {
     }
 
     boolean stop(long millis) {
+        tokenizers.close();
         return batcher.stop(millis);
     }
 }

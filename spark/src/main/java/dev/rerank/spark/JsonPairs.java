@@ -3,7 +3,7 @@ package dev.rerank.spark;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import dev.rerank.io.StrictJson;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -37,7 +37,7 @@ final class JsonPairs implements FlatMapFunction<Row, Row> {
     static Row parse(String text) {
         JsonElement e;
         try {
-            e = JsonParser.parseString(text);
+            e = StrictJson.parse(text);
         } catch (JsonParseException ex) {
             return RowFactory.create(null, null, "not valid JSON: " + abbreviate(text));
         }

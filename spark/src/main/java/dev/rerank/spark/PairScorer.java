@@ -14,7 +14,7 @@ import org.apache.spark.sql.types.StructField;
  * Scores the (a, b) pairs of a partition. Appends {@code score} (a 1-label model) or
  * {@code probabilities} and {@code label} (an N-label model, as the CLI's predict), then
  * {@code logits} when asked, then {@code error}: null when the row was scored, else why not (a null
- * text), with the other new columns null.
+ * text, or a model output that is not a finite number), with the other new columns null.
  */
 final class PairScorer extends ChunkedPartition {
     private final ModelSettings settings;
@@ -80,6 +80,10 @@ final class PairScorer extends ChunkedPartition {
                 continue;
             }
             int i = next++;
+            if (NotFinite.any(scores[i], raw[i])) {
+                values[width - 1] = NotFinite.ERROR;
+                continue;
+            }
             int col = 0;
             if (single) {
                 values[col++] = scores[i][0];

@@ -11,7 +11,8 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * Ranks each row's documents against its query. Appends {@code ranked} ({@link Ranking#TYPE}, top k)
- * and {@code error}: null when ranked, else why not (a null query, document list or document), with
+ * and {@code error}: null when ranked, else why not (a null query, document list or document, or a
+ * score that is not a finite number), with
  * {@code ranked} null. The pairs of a whole chunk of rows go to the model together, so many short
  * document lists still make full batches.
  */
@@ -66,7 +67,11 @@ final class QueryRanker extends ChunkedPartition {
         int from = 0;
         for (int r = 0; r < chunk.size(); r++) {
             if (out.get(r)[1] == null) {
-                out.get(r)[0] = Ranking.top(scores, from, counts[r], topK);
+                if (NotFinite.any(java.util.Arrays.copyOfRange(scores, from, from + counts[r]))) {
+                    out.get(r)[1] = NotFinite.ERROR;
+                } else {
+                    out.get(r)[0] = Ranking.top(scores, from, counts[r], topK);
+                }
                 from += counts[r];
             }
         }

@@ -36,7 +36,7 @@ public final class ScoreJob {
               --raw                  also write "logits": [...]
               --master URL           Spark master (default: spark-submit's, else local[*])
               --partitions N         input partitions (default: twice the default parallelism)
-              --threads-per-task N   threads per task (default: spark.task.cpus)
+              --threads-per-task N   threads per task (default: spark.task.cpus; at most the executor's cores)
               --batch-size N         pairs per forward pass (default 32)
               --max-length N         truncate pairs to N tokens (default: the model's limit)
             """;
@@ -79,7 +79,12 @@ public final class ScoreJob {
         try {
             SparkCrossEncoder.Builder model = SparkCrossEncoder.builder(options.get("model"));
             if (options.containsKey("threads-per-task")) {
-                model.threadsPerTask(number(options, "threads-per-task"));
+                int threads = number(options, "threads-per-task");
+                if (threads > Runtime.getRuntime().availableProcessors()) {
+                    err.println("note: --threads-per-task " + threads + " is lowered to each executor's available processors"
+                            + " (here " + Runtime.getRuntime().availableProcessors() + "): more threads only take turns on the cores");
+                }
+                model.threadsPerTask(threads);
             }
             if (options.containsKey("batch-size")) {
                 model.batchSize(number(options, "batch-size"));
@@ -104,6 +109,14 @@ public final class ScoreJob {
             }
             out.add(col("error"));
             scored.select(out.toArray(Column[]::new)).write().json(options.get("output"));
+            // The CLI's and the server's rule: such results are null with an error, and the run fails.
+            long notFinite = spark.read().schema("error STRING").json(options.get("output"))
+                    .filter(col("error").equalTo(NotFinite.ERROR)).count();
+            if (notFinite > 0) {
+                err.println("error: " + notFinite + (notFinite == 1 ? " result is" : " results are")
+                        + " not a finite number (written as null with an \"error\"): the model computes NaN or infinity; check its weights");
+                return 1;
+            }
             return 0;
         } catch (Exception e) {
             // The engine's errors name the problem; so do Spark's (a missing input, an existing

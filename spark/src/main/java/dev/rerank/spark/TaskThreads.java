@@ -32,13 +32,15 @@ final class TaskThreads {
 
     private TaskThreads() {}
 
-    /** The threads a task uses: {@code configured} if positive, else the task's {@code spark.task.cpus}. */
+    /**
+     * The threads a task uses: {@code configured} if positive, else the task's {@code spark.task.cpus};
+     * at most this executor's available processors, since more only take turns on its cores
+     * ({@code --threads-per-task 5000} started hundreds of threads).
+     */
     static int forThisTask(int configured) {
-        if (configured > 0) {
-            return configured;
-        }
         TaskContext task = TaskContext.get();
-        return task != null ? Math.max(1, task.cpus()) : 1;
+        int wanted = configured > 0 ? configured : task != null ? Math.max(1, task.cpus()) : 1;
+        return Math.min(wanted, Runtime.getRuntime().availableProcessors());
     }
 
     /**

@@ -9,7 +9,7 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * Embeds each row's text. Appends {@code embedding} ({@code array<float>}) and {@code error}: null
- * when embedded, else why not (a null text), with {@code embedding} null.
+ * when embedded, else why not (a null text, or values that are not finite numbers), with {@code embedding} null.
  */
 final class TextEmbedder extends ChunkedPartition {
     private final ModelSettings settings;
@@ -46,7 +46,12 @@ final class TextEmbedder extends ChunkedPartition {
         int next = 0;
         for (Object[] values : out) {
             if (values[1] == null) {
-                values[0] = embeddings[next++];
+                float[] e = embeddings[next++];
+                if (NotFinite.any(e)) {
+                    values[1] = NotFinite.ERROR;
+                } else {
+                    values[0] = e;
+                }
             }
         }
         return out;

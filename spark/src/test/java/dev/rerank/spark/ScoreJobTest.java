@@ -13,6 +13,7 @@ import com.google.gson.JsonParser;
 import dev.rerank.CrossEncoder;
 import dev.rerank.CrossEncoder.Pair;
 import dev.rerank.convert.Converter;
+import dev.rerank.testkit.NanWeights;
 import dev.rerank.weights.DType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,7 +50,7 @@ class ScoreJobTest {
         int code = ScoreJob.run(spark, options, new PrintStream(err, true, StandardCharsets.UTF_8));
         List<JsonObject> lines = new ArrayList<>();
         Path out = Path.of(options.get("output"));
-        if (code == 0) {
+        if (Files.isDirectory(out)) {
             try (Stream<Path> parts = Files.list(out)) {
                 for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
                     for (String line : Files.readAllLines(part)) {
@@ -125,6 +126,24 @@ class ScoreJobTest {
                 assertNull(line.get("error"));
                 assertLogits(golden.get(i % golden.size()).getAsJsonObject(), line);
             }
+        }
+    }
+
+    @Test
+    void scoresThatAreNotFiniteAreNullWithAnErrorAndTheJobFails() throws IOException {
+        // Spark's JSON writer wrote the string "NaN" and the job exited 0; the CLI and server write null + error, exit 1.
+        Path nan = NanWeights.copy(TestSpark.testdata("models/tiny-roberta"), tmp.resolve("nan-model"), "classifier.out_proj.bias");
+        Path out = tmp.resolve("nan-scored");
+        Run r = run("--model", nan.toString(), "--input", input("nan.jsonl", List.of("{\"a\": \"x\", \"b\": \"y\"}",
+                "{\"a\": \"z\", \"b\": \"w\"}")).toString(), "--output", out.toString(), "--raw");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: 2 results are not a finite number"), r.err());
+        assertEquals(2, r.lines().size());
+        for (JsonObject line : r.lines()) {
+            for (String field : List.of("score", "logits")) {
+                assertFalse(line.has(field) && !line.get(field).isJsonNull(), line.toString()); // was "NaN" as a string
+            }
+            assertEquals(NotFinite.ERROR, line.get("error").getAsString());
         }
     }
 

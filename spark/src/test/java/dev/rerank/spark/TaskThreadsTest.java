@@ -56,6 +56,13 @@ class TaskThreadsTest {
     @Test
     void withoutATaskTheDefaultIsOneThread() {
         assertEquals(1, TaskThreads.forThisTask(0));
-        assertEquals(4, TaskThreads.forThisTask(4));
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(Math.min(4, cores), TaskThreads.forThisTask(4));
+    }
+
+    @Test
+    void moreThreadsThanCoresAreLoweredToTheCores() {
+        // --threads-per-task 5000 used to start hundreds of threads that only took turns.
+        assertEquals(Runtime.getRuntime().availableProcessors(), TaskThreads.forThisTask(5000));
     }
 }

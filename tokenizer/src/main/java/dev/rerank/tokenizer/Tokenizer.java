@@ -118,6 +118,31 @@ public final class Tokenizer {
         return withTokens(framed[0], framed[1]);
     }
 
+    /**
+     * {@link #encodePair(String, String, int, Truncation, TruncationDirection)} of a first text
+     * whose ids are already known ({@link #encode}{@code (a).ids()}): the same encoding, without
+     * tokenizing {@code a} again, so a query ranked against many texts is tokenized once.
+     */
+    public Encoding encodePairWithFirstIds(int[] firstIds, String b, int maxLength, Truncation strategy,
+                                           TruncationDirection direction) {
+        if (b.isEmpty() && emptySecondIsNoPair) {
+            int specials = requireRoom(maxLength, false);
+            if (firstIds.length > maxLength - specials && strategy == Truncation.ONLY_SECOND) {
+                throw new TokenizerException("truncation only_second: there is no second text to shorten");
+            }
+            int[] kept = direction.keep(firstIds, Math.min(firstIds.length, maxLength - specials));
+            int[][] framed = template.frame(kept, kept.length);
+            return withTokens(framed[0], framed[1]);
+        }
+        int specials = requireRoom(maxLength, true);
+        int[] second = encoder.ids(b);
+        int[] keep = strategy.keep(firstIds.length, second.length, maxLength - specials);
+        int[] firstKept = direction.keep(firstIds, keep[0]);
+        int[] secondKept = direction.keep(second, keep[1]);
+        int[][] framed = template.frame(firstKept, firstKept.length, secondKept, secondKept.length);
+        return withTokens(framed[0], framed[1]);
+    }
+
     /** How many special tokens frame one text ({@code pair} false) or a pair: BPE 2 / 4, WordPiece 2 / 3. */
     public int specialTokens(boolean pair) {
         return template.specialTokens(pair);

@@ -2,8 +2,9 @@ package dev.rerank.convert;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import dev.rerank.io.BoundedFiles;
+import dev.rerank.io.StrictJson;
 import dev.rerank.model.ModelConfig;
 import dev.rerank.model.ParameterTable;
 import dev.rerank.weights.DType;
@@ -28,10 +29,13 @@ import java.util.function.LongConsumer;
 /** The converter's library API: PyTorch or ONNX → safetensors, dtype changes, inspection and synthetic models. */
 public final class Converter {
     /** A shard index lists each tensor once: megabytes for the largest models; more is not an index. */
-    private static final long MAX_INDEX_BYTES = 64L << 20;
     /** The files a model's tokenizer may come in. */
     private static final List<String> TOKENIZER_FILES = List.of(
             "tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", "vocab.txt", "special_tokens_map.json");
+    /** What a converted model takes along from its source directory, and nothing else. */
+    private static final List<String> SIDE_FILES = List.of("config.json", "tokenizer.json", "tokenizer_config.json", "vocab.json",
+            "merges.txt", "vocab.txt", "special_tokens_map.json", "added_tokens.json", "sentencepiece.bpe.model", "spiece.model",
+            "tokenizer.model", "modules.json", "sentence_bert_config.json", "config_sentence_transformers.json");
 
     private Converter() {}
 
@@ -127,6 +131,9 @@ public final class Converter {
             config = dir.getParent().resolve("config.json"); // the hub's Xenova/optimum layout: onnx/model.onnx
         }
         byte[] bytes;
+        if (Files.exists(onnx) && !Files.isRegularFile(onnx)) { // a FIFO would block the open below
+            throw new CheckpointException(onnx + ": not a regular file (a directory, FIFO or device)");
+        }
         try {
             if (Files.size(onnx) > Integer.MAX_VALUE - 64) {
                 throw new CheckpointException(onnx + ": larger than 2 GiB, which a protobuf file cannot be; "
@@ -146,10 +153,7 @@ public final class Converter {
         Map<String, Path> shards = new LinkedHashMap<>();
         TorchCheckpoint.requireRegularFile(index);
         try {
-            if (Files.size(index) > MAX_INDEX_BYTES) {
-                throw new CheckpointException(index + ": " + Files.size(index) + " bytes is too large for a shard index");
-            }
-            JsonElement root = JsonParser.parseString(Files.readString(index));
+            JsonElement root = StrictJson.parse(BoundedFiles.readString(index, BoundedFiles.INDEX_BYTES, "shard index"));
             JsonObject map = root.getAsJsonObject().getAsJsonObject("weight_map");
             for (Map.Entry<String, JsonElement> e : map.entrySet()) {
                 if (!(e.getValue() instanceof JsonPrimitive p) || !p.isString()) {
@@ -186,19 +190,64 @@ public final class Converter {
         return all;
     }
 
+    /**
+     * Copies the model's own small files from {@code from} to {@code to}: an allow-list (config,
+     * tokenizer, sentence-transformers files and the module folders modules.json names), never
+     * whatever else lies beside the weights (a .env, a key), and never through a link that leaves
+     * the source directory — except into the blobs of a Hugging Face cache snapshot, whose files
+     * are all such links.
+     */
     private static void copySideFiles(Path from, Path to) {
-        try (var files = Files.list(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                String name = f.getFileName().toString();
-                boolean weights = name.endsWith(".bin") || name.endsWith(".safetensors") || name.endsWith(".index.json")
-                        || name.endsWith(".partial") || name.endsWith(".onnx") || name.endsWith(".onnx_data");
-                if (Files.isRegularFile(f) && !weights && Files.size(f) < (64L << 20)) {
-                    Files.copy(f, to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        try {
+            List<Path> roots = new ArrayList<>(List.of(from.toRealPath()));
+            Path abs = from.toAbsolutePath().normalize();
+            if (abs.getParent() != null && abs.getParent().getFileName() != null
+                    && abs.getParent().getFileName().toString().equals("snapshots")
+                    && Files.isDirectory(abs.getParent().resolveSibling("blobs"))) {
+                roots.add(abs.getParent().resolveSibling("blobs").toRealPath());
+            }
+            List<String> names = new ArrayList<>(SIDE_FILES);
+            for (String module : moduleFolders(from)) {
+                names.add(module + "/config.json");
+            }
+            for (String name : names) {
+                Path f = from.resolve(name);
+                if (!Files.isRegularFile(f) || Files.size(f) >= (64L << 20)) {
+                    continue;
                 }
+                Path real = f.toRealPath();
+                if (roots.stream().noneMatch(real::startsWith)) {
+                    throw new CheckpointException(f + " is a link to " + real + ", outside the model directory: not copied");
+                }
+                Path target = to.resolve(name);
+                Files.createDirectories(target.getParent());
+                Files.copy(real, target, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             throw new CheckpointException("cannot copy model files from " + from + " to " + to + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The folders of a sentence-transformers modules.json (1_Pooling, ...): one plain name each, else skipped. */
+    private static List<String> moduleFolders(Path dir) {
+        List<String> out = new ArrayList<>();
+        Path modules = dir.resolve("modules.json");
+        if (!Files.isRegularFile(modules)) {
+            return out;
+        }
+        try {
+            JsonElement root = StrictJson.parse(BoundedFiles.readString(modules, BoundedFiles.CONFIG_BYTES, "modules.json"));
+            for (JsonElement m : root.getAsJsonArray()) {
+                JsonElement path = m.getAsJsonObject().get("path");
+                String p = path != null && path.isJsonPrimitive() ? path.getAsString() : "";
+                if (p.matches("[A-Za-z0-9_-][A-Za-z0-9._-]*") && !p.equals("..")) {
+                    out.add(p);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new CheckpointException(modules + ": cannot read its module list: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.rerank.convert;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import dev.rerank.io.StrictJson;
 import dev.rerank.model.ModelConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,7 +119,7 @@ public final class MiniLmArtifact {
      */
     public static Path writeModelDir(Path dir) {
         String where = COORDINATES + "!/" + ONNX_RESOURCE;
-        ModelConfig config = ModelConfig.fromJson(JsonParser.parseString(CONFIG).getAsJsonObject(), "all-MiniLM-L6-v2 config.json");
+        ModelConfig config = ModelConfig.fromJson(StrictJson.parse(CONFIG).getAsJsonObject(), "all-MiniLM-L6-v2 config.json");
         List<Tensor> tensors = OnnxImport.tensors(OnnxGraph.parse(resource(ONNX_RESOURCE), where), config, where);
         byte[] tokenizer = resource(TOKENIZER_RESOURCE);
         try {
@@ -158,7 +158,7 @@ public final class MiniLmArtifact {
     static String vocabTxt(byte[] tokenizerJson) {
         JsonObject vocab;
         try {
-            vocab = JsonParser.parseString(new String(tokenizerJson, StandardCharsets.UTF_8))
+            vocab = StrictJson.parse(new String(tokenizerJson, StandardCharsets.UTF_8))
                     .getAsJsonObject().getAsJsonObject("model").getAsJsonObject("vocab");
         } catch (RuntimeException e) {
             throw new CheckpointException(TOKENIZER_RESOURCE + ": no model.vocab object (" + e.getMessage() + ")", e);

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -24,6 +25,7 @@ final class Connection {
     private final ReentrantLock answerLock = new ReentrantLock();
     private volatile State state = State.IDLE;
     private volatile long writeDeadline;
+    private volatile long idleSince = System.nanoTime();
     private boolean answered;
 
     Connection(Socket socket, HttpLimits limits, Handler handler) {
@@ -36,44 +38,76 @@ final class Connection {
         return state;
     }
 
-    /** Serves requests until the client leaves, an error ends the connection, or {@code stopping} says so. */
-    void serve(java.util.function.BooleanSupplier stopping) {
+    /**
+     * Serves requests until the client leaves, an error ends the connection, or {@code stopping}
+     * says so. A request holds one of {@code slots} from its first byte until it is answered; a
+     * connection that is silent (new, or kept alive between requests) holds none. A new connection
+     * must send its first request's head within the header timeout, or it is closed unanswered.
+     */
+    void serve(java.util.function.BooleanSupplier stopping, Semaphore slots) {
         try {
             socket.setTcpNoDelay(true);
             RequestReader reader = new RequestReader(socket, limits);
             OutputStream out = socket.getOutputStream();
-            while (!stopping.getAsBoolean() && reader.awaitRequest()) {
-                answerLock.lock();
-                try {
-                    answered = false;
+            for (boolean first = true; !stopping.getAsBoolean() && (first ? reader.awaitFirstRequest() : reader.awaitRequest());
+                 first = false) {
+                if (!slots.tryAcquire()) {
                     state = State.READING;
-                } finally {
-                    answerLock.unlock();
-                }
-                Request request;
-                try {
-                    request = reader.read(out);
-                } catch (HttpError e) {
-                    // The framing is unknown after a bad request: answer and hang up.
-                    if (answer(Response.error(e.status(), e.getMessage()), true)) {
+                    if (answer(Response.error(503, "too many requests in progress; try again shortly")
+                            .withHeader("Retry-After", "1"), true)) {
                         discardUnread();
                     }
                     return;
                 }
-                state = State.HANDLING;
-                Response response = handler.handle(request);
-                boolean close = stopping.getAsBoolean() || !keepAlive(request);
-                if (!answer(response, close) || close) {
-                    return;
+                try {
+                    if (!serveOne(reader, out, stopping)) {
+                        return;
+                    }
+                } finally {
+                    slots.release();
                 }
-                reader.finish();
-                state = State.IDLE;
             }
         } catch (IOException e) {
             // The client went away or timed out while idle: nothing to answer.
         } finally {
             close();
         }
+    }
+
+    /** Reads, handles and answers one request; false when the connection is finished. */
+    private boolean serveOne(RequestReader reader, OutputStream out, java.util.function.BooleanSupplier stopping) throws IOException {
+        answerLock.lock();
+        try {
+            answered = false;
+            state = State.READING;
+        } finally {
+            answerLock.unlock();
+        }
+        Request request;
+        try {
+            request = reader.read(out);
+        } catch (HttpError e) {
+            // The framing is unknown after a bad request: answer and hang up.
+            if (answer(Response.error(e.status(), e.getMessage()), true)) {
+                discardUnread();
+            }
+            return false;
+        }
+        state = State.HANDLING;
+        Response response = handler.handle(request);
+        boolean close = stopping.getAsBoolean() || !keepAlive(request);
+        if (!answer(response, close) || close) {
+            return false;
+        }
+        reader.finish();
+        idleSince = System.nanoTime();
+        state = State.IDLE;
+        return true;
+    }
+
+    /** When this connection last became idle (opened, or answered its last request). */
+    long idleSince() {
+        return idleSince;
     }
 
     /**

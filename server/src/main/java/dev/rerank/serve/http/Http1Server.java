@@ -18,8 +18,10 @@ import java.util.concurrent.Semaphore;
  * client that announces a long body and stops sending holds its handler forever, and closing the
  * exchange drains the unread body, blocking again), its connection and time limits are JVM-wide
  * system properties read once, and on stop it closes connections with no answer at all. Here
- * every phase has a clock ({@link HttpLimits}), connections are capped, and {@link #stop} gives
- * requests in flight a grace period, then answers each remaining one with a 503.
+ * every phase has a clock ({@link HttpLimits}), requests in progress and open connections are
+ * capped (a silent or idle connection holds no request slot, and is the first closed when the
+ * connections run out), and {@link #stop} gives requests in flight a grace period, then answers
+ * each remaining one with a 503.
  */
 public final class Http1Server implements AutoCloseable {
     private final ServerSocket listener;
@@ -62,7 +64,7 @@ public final class Http1Server implements AutoCloseable {
                 }
                 continue; // e.g. out of file descriptors for a moment: keep serving the others
             }
-            if (!slots.tryAcquire()) {
+            if (connections.size() >= limits.maxOpenConnections() && !closeLongestIdle()) {
                 Thread.startVirtualThread(() -> refuse(socket));
                 continue;
             }
@@ -70,13 +72,32 @@ public final class Http1Server implements AutoCloseable {
             connections.add(c);
             Thread.startVirtualThread(() -> {
                 try {
-                    c.serve(() -> stopping);
+                    c.serve(() -> stopping, slots);
                 } finally {
                     connections.remove(c);
-                    slots.release();
                 }
             });
         }
+    }
+
+    /**
+     * Makes room for a new connection by closing the one idle longest — a kept-alive connection
+     * between requests, or one that has sent nothing yet — so silent sockets cannot lock out
+     * clients that have something to ask. False when every open connection is busy.
+     */
+    private boolean closeLongestIdle() {
+        Connection oldest = null;
+        for (Connection c : connections) {
+            if (c.state() == Connection.State.IDLE && (oldest == null || c.idleSince() - oldest.idleSince() < 0)) {
+                oldest = c;
+            }
+        }
+        if (oldest == null) {
+            return false;
+        }
+        oldest.close();
+        connections.remove(oldest);
+        return true;
     }
 
     /** Over the connection limit: a 503 that fits in the socket buffer, then hang up without reading. */

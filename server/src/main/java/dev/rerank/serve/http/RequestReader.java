@@ -35,6 +35,8 @@ final class RequestReader {
     private int end;
     private long deadline;
     private String phase;
+    /** The head's clock started with the connection ({@link #awaitFirstRequest}). */
+    private boolean headStarted;
 
     RequestReader(Socket socket, HttpLimits limits) throws IOException {
         this(socket.getInputStream(), socket::setSoTimeout, limits);
@@ -60,9 +62,27 @@ final class RequestReader {
         }
     }
 
+    /**
+     * A new connection's first request: its head must arrive within the header timeout from now
+     * (not the idle timeout: a silent connection is not kept for a minute). False when nothing
+     * came in time, or the client hung up.
+     */
+    boolean awaitFirstRequest() throws IOException {
+        start(limits.headerTimeout().toNanos(), "the request headers");
+        headStarted = true;
+        try {
+            return pos < end || fill();
+        } catch (HttpError timedOut) {
+            return false;
+        }
+    }
+
     /** The next request; {@code out} gets "100 Continue" when the client asked for it. */
     Request read(OutputStream out) throws IOException {
-        start(limits.headerTimeout().toNanos(), "the request headers");
+        if (!headStarted) {
+            start(limits.headerTimeout().toNanos(), "the request headers");
+        }
+        headStarted = false;
         String line = line(414, "request line");
         String[] parts = line.split(" ", -1);
         if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {

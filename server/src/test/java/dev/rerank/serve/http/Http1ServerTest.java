@@ -195,10 +195,10 @@ class Http1ServerTest {
             }
             Thread.sleep(100);
             assertEquals(4, server.connections());
-            // Over the cap: answered 503 at once, not queued behind the slow ones.
+            // Over the request slots: answered 503 at once, not queued behind the slow ones.
             for (int i = 0; i < 20; i++) {
                 try (RawClient extra = new RawClient(server.port())) {
-                    assertJsonError(extra.answer(), 503, "too many connections");
+                    assertJsonError(extra.send("GET /x HTTP/1.1\r\n\r\n").answer(), 503, "too many requests in progress");
                 }
             }
             for (RawClient c : slow) {
