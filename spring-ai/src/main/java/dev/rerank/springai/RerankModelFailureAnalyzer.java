@@ -1,0 +1,13 @@
+package dev.rerank.springai;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/** Turns a {@link RerankModelException} into Spring Boot's start-up failure report: the property, the reason, the fix. */
+final class RerankModelFailureAnalyzer extends AbstractFailureAnalyzer<RerankModelException> {
+    @Override
+    protected FailureAnalysis analyze(Throwable rootFailure, RerankModelException cause) {
+        return new FailureAnalysis("The model configured by " + cause.property() + " cannot be used: " + cause.getMessage(),
+                cause.action(), cause);
+    }
+}
