@@ -67,9 +67,12 @@ final class ModelLoader {
         try {
             check.run();
         } catch (IllegalArgumentException e) {
-            throw new RerankModelException(property, value, e.getMessage(), "Change " + property
-                    + ", or remove it for the default.", e);
+            throw badSetting(property, value, e);
         }
+    }
+
+    private static RerankModelException badSetting(String property, Object value, RuntimeException e) {
+        return new RerankModelException(property, value, reason(e), "Change " + property + ", or remove it for the default.", e);
     }
 
     private static Path resolve(String prefix, ModelProperties p, String action) {
@@ -84,7 +87,7 @@ final class ModelLoader {
         try {
             return new Hub(HubSettings.fromEnvironment(), DownloadProgress.NONE).resolve(p.getModel(), p.getRevision(), Hub.Need.MODEL);
         } catch (RuntimeException e) {
-            throw new RerankModelException(property, p.getModel(), e.getMessage(), action, e);
+            throw new RerankModelException(property, p.getModel(), reason(e), action, e);
         }
     }
 
@@ -115,11 +118,15 @@ final class ModelLoader {
             return build.get();
         } catch (IllegalArgumentException e) {
             if (p.getMaxLength() != null && e.getMessage() != null && e.getMessage().startsWith("max length")) {
-                check(prefix + ".max-length", p.getMaxLength(), () -> { throw e; });
+                throw badSetting(prefix + ".max-length", p.getMaxLength(), e);
             }
-            throw new RerankModelException(prefix + ".model", p.getModel(), e.getMessage(), action, e);
+            throw new RerankModelException(prefix + ".model", p.getModel(), reason(e), action, e);
         } catch (RuntimeException e) {
-            throw new RerankModelException(prefix + ".model", p.getModel(), e.getMessage(), action, e);
+            throw new RerankModelException(prefix + ".model", p.getModel(), reason(e), action, e);
         }
+    }
+
+    private static String reason(RuntimeException e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 }

@@ -7,12 +7,14 @@ package dev.rerank.springai;
  */
 public final class RerankModelException extends RuntimeException {
     private final String property;
+    private final String value;
     private final String reason;
     private final String action;
 
     RerankModelException(String property, Object value, String reason, String action, Throwable cause) {
         super(property + "=" + value + ": " + reason, cause);
         this.property = property;
+        this.value = String.valueOf(value);
         this.reason = reason;
         this.action = action;
     }
@@ -20,6 +22,11 @@ public final class RerankModelException extends RuntimeException {
     /** The property at fault, e.g. {@code rerank.reranker.model}. */
     public String property() {
         return property;
+    }
+
+    /** Its value, as configured. */
+    public String value() {
+        return value;
     }
 
     /** Why its value cannot be used. */

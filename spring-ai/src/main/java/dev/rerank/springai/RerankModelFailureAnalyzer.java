@@ -7,7 +7,6 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 final class RerankModelFailureAnalyzer extends AbstractFailureAnalyzer<RerankModelException> {
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, RerankModelException cause) {
-        return new FailureAnalysis("The model configured by " + cause.property() + " cannot be used: " + cause.getMessage(),
-                cause.action(), cause);
+        return new FailureAnalysis(cause.property() + "=" + cause.value() + " cannot be used: " + cause.reason(), cause.action(), cause);
     }
 }

@@ -30,11 +30,6 @@ public class RerankRerankerAutoConfiguration {
         RerankDocumentPostProcessor.Builder builder = RerankDocumentPostProcessor.builder(crossEncoder);
         ModelLoader.check(prefix + ".top-n", properties.getTopN(), () -> builder.topN(properties.getTopN()));
         ModelLoader.check(prefix + ".min-score", properties.getMinScore(), () -> builder.minScore(properties.getMinScore()));
-        try {
-            return builder.build();
-        } catch (IllegalArgumentException e) { // the application's own CrossEncoder bean is a classifier
-            throw new RerankModelException("the CrossEncoder bean", crossEncoder, e.getMessage(),
-                    "Give the reranker a cross-encoder with one score per pair.", e);
-        }
+        return builder.build(); // refuses an application's own CrossEncoder bean that is a classifier
     }
 }
