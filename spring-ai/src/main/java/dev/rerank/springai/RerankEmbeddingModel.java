@@ -92,8 +92,8 @@ public final class RerankEmbeddingModel implements EmbeddingModel {
     /** The documents' texts with {@code documentPromptName} (if set), one call per batch the strategy makes. */
     @Override
     public List<float[]> embed(List<Document> documents, EmbeddingOptions options, BatchingStrategy batchingStrategy) {
-        if (documents == null) {
-            throw new IllegalArgumentException("documents is null");
+        if (documents == null || batchingStrategy == null) {
+            throw new IllegalArgumentException(documents == null ? "documents is null" : "batchingStrategy is null");
         }
         for (int i = 0; i < documents.size(); i++) {
             Document d = documents.get(i);

@@ -12,6 +12,7 @@ import dev.rerank.CrossEncoder;
 import dev.rerank.SentenceEncoder;
 import dev.rerank.weights.DType;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -143,6 +144,29 @@ class RerankAutoConfigurationTest {
                 assertThrows(IllegalStateException.class, () -> encoder.get().encode("closed")).getMessage());
         assertEquals("this CrossEncoder is closed", assertThrows(IllegalStateException.class,
                 () -> crossEncoder.get().predict(List.of(new CrossEncoder.Pair("a", "b")))).getMessage());
+    }
+
+    @Test
+    void aHubIdLoadsFromTheHuggingFaceCacheAtTheRevision() throws IOException {
+        // The build points HF_HUB_CACHE at an empty folder and sets HF_HUB_OFFLINE: a cache laid out as
+        // huggingface_hub lays it out, main at one commit (a RoBERTa cross-encoder), v2 at another (a BERT one).
+        Path cache = Path.of(System.getenv("HF_HUB_CACHE"));
+        Path repo = cache.resolve("models--test-org--tiny-reranker");
+        TestData.deleteTree(repo);
+        String main = "a".repeat(40);
+        String v2 = "b".repeat(40);
+        TestData.copyTree(TestData.reranker(), repo.resolve("snapshots").resolve(main));
+        TestData.copyTree(TestData.file("models/tiny-bert"), repo.resolve("snapshots").resolve(v2));
+        Files.createDirectories(repo.resolve("refs"));
+        Files.writeString(repo.resolve("refs/main"), main);
+        Files.writeString(repo.resolve("refs/v2"), v2);
+
+        ApplicationContextRunner hub = runner.withPropertyValues("rerank.reranker.model=test-org/tiny-reranker");
+        hub.run(context -> assertEquals("RobertaForSequenceClassification", context.getBean(CrossEncoder.class).config().className()));
+        hub.withPropertyValues("rerank.reranker.revision=v2")
+                .run(context -> assertEquals("BertForSequenceClassification", context.getBean(CrossEncoder.class).config().className()));
+        assertStartUpFails(runner.withPropertyValues("rerank.reranker.model=test-org/not-cached"), "rerank.reranker.model",
+                "HF_HUB_OFFLINE is set and there is no cached copy of test-org/not-cached");
     }
 
     @Test

@@ -17,7 +17,6 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +46,7 @@ class SpringAiRagExampleIT {
     @Test
     void theExampleBuildsStartsAndPrintsTheRerankedDocuments() throws Exception {
         Path settings = settings();
-        deleteTree(EXAMPLE.resolve("target"));
+        TestData.deleteTree(EXAMPLE.resolve("target"));
         run(ROOT, List.of("mvn", "-B", "-q", "-s", settings.toString(), "-f", ROOT.resolve("pom.xml").toString(),
                 "-pl", "spring-ai", "-am", "install", "-DskipTests", "-Dmaven.javadoc.skip=true"), 0);
         assertTrue(Files.exists(tmp.resolve("repo/dev/rerank/rerank-spring-ai/0.1.0-SNAPSHOT/rerank-spring-ai-0.1.0-SNAPSHOT.jar")));
@@ -137,15 +136,5 @@ class SpringAiRagExampleIT {
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "did not finish: " + command);
         assertEquals(expectedExit, p.exitValue(), String.join(" ", command) + "\n" + out);
         return out;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
-            }
-        }
     }
 }

@@ -7,12 +7,14 @@ import dev.rerank.weights.DType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** The repository's testdata/ folder (set by the build as rerank.testdata) and model directories made from it. */
 final class TestData {
     static final String QUERY = "A man is playing a guitar.";
-    static final java.util.List<String> DOCUMENTS = java.util.List.of(
+    static final List<String> DOCUMENTS = List.of(
             "A man plays the guitar.", "A woman is slicing an onion.", "A man is playing a flute.",
             "Someone is riding a horse.", "A boy is playing the guitar on stage.", "The cat sleeps.",
             "Two men are playing guitars and singing.", "A chef is cooking pasta.");
@@ -47,16 +49,7 @@ final class TestData {
      * {@code defaultPrompt} (or null) is its default_prompt_name.
      */
     static Path promptedEmbedder(Path into, String defaultPrompt) throws IOException {
-        try (Stream<Path> files = Files.walk(embedder())) {
-            for (Path f : files.toList()) {
-                Path target = into.resolve(embedder().relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
+        copyTree(embedder(), into);
         JsonObject prompts = new JsonObject();
         prompts.addProperty("query", "query: ");
         prompts.addProperty("document", "passage: ");
@@ -75,5 +68,28 @@ final class TestData {
         Converter.synthesize(into.resolve("config.json"), golden.get("salt").getAsString(), into, DType.F32);
         Files.copy(file("models/tiny-roberta/tokenizer.json"), into.resolve("tokenizer.json"));
         return into;
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
     }
 }
