@@ -34,10 +34,7 @@ final class ModelLoader {
         String action = "Set " + prefix + ".model to a sentence-transformers model: a directory or a hub id such as"
                 + " sentence-transformers/all-MiniLM-L6-v2.";
         SentenceEncoder.Builder b = SentenceEncoder.builder(resolve(prefix, p, action));
-        set(prefix + ".threads", p.getThreads(), b::threads);
-        set(prefix + ".max-length", p.getMaxLength(), b::maxLength);
-        set(prefix + ".batch-size", p.getBatchSize(), b::batchSize);
-        set(prefix + ".weights-dtype", dtype(prefix, p.getWeightsDtype()), b::weightsDtype);
+        settings(prefix, p, b::threads, b::maxLength, b::batchSize, b::weightsDtype);
         set(prefix + ".normalize", p.getNormalize(), b::normalize);
         return build(prefix, p, b::build, action);
     }
@@ -48,10 +45,7 @@ final class ModelLoader {
                 + " per pair: a directory or a hub id such as cross-encoder/ms-marco-MiniLM-L-6-v2. (A model without a"
                 + " classification head is an embedding model: rerank.embedding.model.)";
         CrossEncoder.Builder b = CrossEncoder.builder(resolve(prefix, p, action));
-        set(prefix + ".threads", p.getThreads(), b::threads);
-        set(prefix + ".max-length", p.getMaxLength(), b::maxLength);
-        set(prefix + ".batch-size", p.getBatchSize(), b::batchSize);
-        set(prefix + ".weights-dtype", dtype(prefix, p.getWeightsDtype()), b::weightsDtype);
+        settings(prefix, p, b::threads, b::maxLength, b::batchSize, b::weightsDtype);
         CrossEncoder model = build(prefix, p, b::build, action);
         if (model.config().numLabels() != 1) {
             int labels = model.config().numLabels();
@@ -89,6 +83,15 @@ final class ModelLoader {
         } catch (RuntimeException e) {
             throw new RerankModelException(property, p.getModel(), reason(e), action, e);
         }
+    }
+
+    /** The settings both builders take, each refused value named by its property. */
+    private static void settings(String prefix, ModelProperties p, Consumer<Integer> threads, Consumer<Integer> maxLength,
+                                 Consumer<Integer> batchSize, Consumer<DType> weightsDtype) {
+        set(prefix + ".threads", p.getThreads(), threads);
+        set(prefix + ".max-length", p.getMaxLength(), maxLength);
+        set(prefix + ".batch-size", p.getBatchSize(), batchSize);
+        set(prefix + ".weights-dtype", dtype(prefix, p.getWeightsDtype()), weightsDtype);
     }
 
     private static <T> void set(String property, T value, Consumer<T> setter) {
