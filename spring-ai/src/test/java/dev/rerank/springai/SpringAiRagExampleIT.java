@@ -48,7 +48,7 @@ class SpringAiRagExampleIT {
         Path settings = settings();
         TestData.deleteTree(EXAMPLE.resolve("target"));
         run(ROOT, List.of("mvn", "-B", "-q", "-s", settings.toString(), "-f", ROOT.resolve("pom.xml").toString(),
-                "-pl", "spring-ai", "-am", "install", "-DskipTests", "-Dmaven.javadoc.skip=true"), 0);
+                "-pl", "spring-ai", "-am", "install", "-DskipTests", "-Dmaven.javadoc.skip=true", "-Dmaven.source.skip=true"), 0);
         assertTrue(Files.exists(tmp.resolve("repo/dev/rerank/rerank-spring-ai/0.1.0-SNAPSHOT/rerank-spring-ai-0.1.0-SNAPSHOT.jar")));
 
         String mavenRun = run(EXAMPLE, List.of("mvn", "-B", "-q", "-s", settings.toString(), "package", "spring-boot:run"), 0);
