@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * java is 17 finds JDK 25 through toolchains, as a user's shell would). Other artifacts come from
  * the user's local repository, read as a remote; only those it lacks (Spring Boot's Maven plugin,
  * on a machine that never built a Spring Boot application with it) are fetched from Maven Central.
- * Costs two nested Maven runs and two JVM starts (about a minute and a half on a busy two-core machine).
+ * Costs two nested Maven runs (the second starts the application) and two more JVM starts: most of
+ * this module's build time.
  */
 class SpringAiRagExampleIT {
     private static final Path ROOT = Path.of(System.getProperty("rerank.root", "..")).toAbsolutePath().normalize();
