@@ -239,6 +239,11 @@ public final class SentenceEncoder implements AutoCloseable {
         return prompts;
     }
 
+    /** The prompt {@link #encode(List)} puts before each text (default_prompt_name), or null for none. */
+    public String defaultPromptName() {
+        return defaultPrompt;
+    }
+
     /** Cosine similarity, as sentence-transformers' default similarity function. */
     public static float similarity(float[] a, float[] b) {
         if (a.length != b.length) {

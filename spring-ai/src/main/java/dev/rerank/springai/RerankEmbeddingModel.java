@@ -3,9 +3,7 @@ package dev.rerank.springai;
 import dev.rerank.SentenceEncoder;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import org.springframework.ai.chat.metadata.DefaultUsage;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.embedding.BatchingStrategy;
@@ -54,7 +52,6 @@ public final class RerankEmbeddingModel implements EmbeddingModel {
     private final ObservationRegistry observations;
     private final EmbeddingModelObservationConvention convention;
     /** The model's default prompt name (empty: none), found on first need; null until then. */
-    private volatile Optional<String> defaultPrompt;
 
     /** With the model's own prompt settings, no name, no observations. */
     public RerankEmbeddingModel(SentenceEncoder model) {
@@ -149,7 +146,7 @@ public final class RerankEmbeddingModel implements EmbeddingModel {
         return EmbeddingModelObservationDocumentation.EMBEDDING_MODEL_OPERATION
                 .observation(convention, DEFAULT_CONVENTION, () -> context, observations)
                 .observe(() -> {
-                    EmbeddingResponse response = embed(texts, prompt != null || texts.isEmpty() ? prompt : defaultPrompt());
+                    EmbeddingResponse response = embed(texts, prompt != null ? prompt : model.defaultPromptName());
                     context.setResponse(response);
                     return response;
                 });
@@ -167,30 +164,6 @@ public final class RerankEmbeddingModel implements EmbeddingModel {
             embeddings.add(new Embedding(vectors[i], i));
         }
         return new EmbeddingResponse(embeddings, new EmbeddingResponseMetadata(name(), new DefaultUsage(tokens, 0)));
-    }
-
-    /**
-     * The model's default_prompt_name (null if none), which {@link SentenceEncoder#encode(List)}
-     * applies but does not name: needed to count the prompt's tokens. Found once, for models with
-     * prompts only, as the prompt whose embedding of a text is bit-identical to the default one
-     * (the engine's results do not depend on the call).
-     */
-    private String defaultPrompt() {
-        Optional<String> known = defaultPrompt;
-        if (known == null) {
-            known = Optional.empty();
-            List<String> probe = List.of("a");
-            if (!model.prompts().isEmpty()) {
-                float[] byDefault = model.encode(probe)[0];
-                if (!Arrays.equals(byDefault, model.encode(probe, null)[0])) {
-                    known = model.prompts().keySet().stream()
-                            .filter(p -> Arrays.equals(byDefault, model.encode(probe, p)[0]))
-                            .findFirst();
-                }
-            }
-            defaultPrompt = known;
-        }
-        return known.orElse(null);
     }
 
     /** @throws IllegalArgumentException unless {@code prompt} is null or one of the model's prompts */
